@@ -1,0 +1,49 @@
+"""Find a Chromium binary and the flags to launch it with."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+from pathlib import Path
+
+from agent.errors import BrowserNotFoundError
+
+LAUNCH_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+)
+
+INSTALL_HINT = (
+    "no Chromium found: install one with `sudo apt-get install -y chromium` "
+    "(Debian/Ubuntu) or point $SKILLWRIGHT_CHROMIUM at a Chromium binary"
+)
+
+
+def _playwright_managed() -> str | None:
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache/ms-playwright")
+    patterns = ["chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/*/headless_shell"]
+    for pattern in patterns:
+        hits = sorted(glob.glob(os.path.join(root, pattern)), reverse=True)
+        for hit in hits:
+            if os.access(hit, os.X_OK):
+                return hit
+    return None
+
+
+def find_chromium() -> str:
+    """$SKILLWRIGHT_CHROMIUM, a Playwright-managed Chromium, /usr/bin/chromium, chromium-browser."""
+    explicit = os.environ.get("SKILLWRIGHT_CHROMIUM")
+    if explicit:
+        if os.access(explicit, os.X_OK):
+            return explicit
+        raise BrowserNotFoundError(f"$SKILLWRIGHT_CHROMIUM={explicit} is not an executable file")
+    for candidate in (_playwright_managed(), "/usr/bin/chromium", shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise BrowserNotFoundError(INSTALL_HINT)

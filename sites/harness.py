@@ -1,0 +1,56 @@
+"""Run a task in a browser context: log in if needed, open the start page, evaluate the result."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page, expect
+
+from sites.errors import SiteError
+from sites.server import RunningSite
+from sites.tasks import EvalResult, Task, evaluate
+
+
+async def login(context: BrowserContext, site: RunningSite, username: str) -> None:
+    """Log `username` in by POSTing the site's login form through the context (shares cookies)."""
+    form = site.definition.login
+    if form is None:
+        raise SiteError(f"site {site.name!r} has no login form")
+    password = site.definition.accounts.get(username)
+    if password is None:
+        raise SiteError(f"site {site.name!r} has no seeded account {username!r}")
+    response = await context.request.post(
+        site.base_url + form.path,
+        form={form.username_field: username, form.password_field: password},
+        max_redirects=0,
+    )
+    if response.status >= 400:
+        raise SiteError(f"login as {username!r} on {site.name!r} failed: HTTP {response.status}")
+
+
+async def open_task(context: BrowserContext, site: RunningSite, task: Task) -> Page:
+    """A page at the task's start URL, logged in as the task asks."""
+    if task.requires_login:
+        user = task.login_as or next(iter(site.definition.accounts), None)
+        if user is None:
+            raise SiteError(f"task {task.task_id} requires login but the site has no accounts")
+        await login(context, site, user)
+    page = await context.new_page()
+    await page.goto(task.start_url)
+    return page
+
+
+def compile_reference(task: Task) -> Any:
+    """Turn the task's reference body into `async def solve(page)` (our own trusted code)."""
+    source = "async def solve(page):\n" + textwrap.indent(task.reference, "    ")
+    namespace: dict[str, Any] = {"expect": expect}
+    try:
+        exec(compile(source, f"<reference {task.task_id}>", "exec"), namespace)
+    except SyntaxError as exc:
+        raise SiteError(f"task {task.task_id}: reference solution does not parse: {exc}") from None
+    return namespace["solve"]
+
+
+def judge(task: Task, site: RunningSite, page: Page, answer: Any) -> EvalResult:
+    return evaluate(task, answer=answer, url=page.url, db_path=site.db_path)
