@@ -1,0 +1,91 @@
+"""The library's vocabulary: skills, their parameters, test records and provenance."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+SkillStatus = Literal["candidate", "verified", "failed", "deprecated"]
+SKILL_STATUSES: tuple[SkillStatus, ...] = ("candidate", "verified", "failed", "deprecated")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+class TestRecord(BaseModel):
+    """One execution of a skill on one set of inputs, with the post-condition it was checked by.
+
+    `skill` and `version` may be left empty when the record is created before the skill is
+    stored; the library fills them in when it records the test.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    skill: str = ""
+    version: int | None = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    passed: bool
+    error: str | None = None
+    duration_s: float = 0.0
+    checked: str = ""
+    at: datetime = Field(default_factory=utc_now)
+    run_id: str | None = None
+    theme: str | None = None
+
+
+class Provenance(BaseModel):
+    """Where a skill came from."""
+
+    run_id: str | None = None
+    policy: Literal["heuristic", "llm"]
+    source_task: str | None = None
+    trajectory_path: str | None = None
+    model: str | None = None
+
+
+class SkillParam(BaseModel):
+    """A parameter of a skill (the leading `page` parameter is not listed)."""
+
+    name: str
+    annotation: str = ""
+    default: str | None = None  # source text of the default (a literal), None if required
+    description: str = ""
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+class Skill(BaseModel):
+    """One version of a skill: an `async def name(page, ...)` Playwright function."""
+
+    site: str
+    name: str
+    signature: str
+    params: list[SkillParam] = Field(default_factory=list)
+    returns: str | None = None
+    docstring: str = ""
+    code: str
+    status: SkillStatus = "candidate"
+    version: int = 1
+    code_hash: str
+    tests: list[TestRecord] = Field(default_factory=list)
+    provenance: Provenance | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Fraction of recorded test runs of this version that passed; None if never tested."""
+        if not self.tests:
+            return None
+        return sum(1 for t in self.tests if t.passed) / len(self.tests)
+
+    @property
+    def summary(self) -> str:
+        """The first line of the docstring."""
+        return self.docstring.strip().splitlines()[0].strip() if self.docstring.strip() else ""
