@@ -32,7 +32,7 @@ def parse_json_reply(text: str) -> Any:
         for variant in (candidate, _strip_trailing_commas(candidate)):
             try:
                 return json.loads(variant)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
     preview = text.strip()[:200]
     raise JSONReplyError(f"no JSON object or array found in the reply: {preview!r}")
