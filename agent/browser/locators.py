@@ -1,0 +1,119 @@
+"""Turn Playwright's normalised locators into source code, make them unique, parameterise them."""
+
+from __future__ import annotations
+
+import ast
+
+from playwright.async_api import ElementHandle, Locator, Page
+
+
+def locator_source(locator: Locator) -> str:
+    """`get_by_role("button", name="Go")` → `page.get_by_role("button", name="Go")`."""
+    text = str(locator)
+    if text.startswith("Locator@"):
+        text = text[len("Locator@") :]
+    return "page." + text
+
+
+def is_unique_source(source: str) -> bool:
+    """Whether a locator expression parses as a page.* chain (a sanity check for generated code)."""
+    try:
+        node = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return False
+    while isinstance(node, ast.Call | ast.Attribute):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return isinstance(node, ast.Name) and node.id == "page"
+
+
+async def _index_of(candidates: Locator, element: ElementHandle) -> int:
+    handles = await candidates.element_handles()
+    for i, handle in enumerate(handles):
+        same = await handle.evaluate("(a, b) => a === b", element)
+        if same:
+            return i
+    return -1
+
+
+async def stable_locator(page: Page, target: Locator) -> tuple[Locator, str, str]:
+    """Normalise `target` and make sure the result matches exactly that one element.
+
+    Returns (locator, source, anchoring) where anchoring is "none", "scope" (under <main>),
+    "filter" or "nth" (a last resort, flagged by the caller).
+    """
+    element = await target.element_handle()
+    normal = await target.normalize()
+    if await normal.count() == 1:
+        return normal, locator_source(normal), "none"
+    main = page.get_by_role("main")
+    if await main.count() == 1:
+        scoped = main.locator(normal)
+        if await scoped.count() == 1:
+            return scoped, 'page.get_by_role("main").' + str(normal), "scope"
+    index = await _index_of(normal, element) if element is not None else -1
+    if index < 0:
+        return normal, locator_source(normal), "none"
+    picked = normal.nth(index)
+    return picked, locator_source(normal) + f".nth({index})", "nth"
+
+
+def _replace_in_constant(
+    value: str, params: dict[str, str], keyword: str | None
+) -> ast.expr | None:
+    """An expression for string `value` with parameter values replaced, or None if none occur."""
+    for name, raw in sorted(params.items(), key=lambda kv: -len(kv[1])):
+        if not raw or raw not in value:
+            continue
+        if value == raw:
+            return ast.Name(id=name, ctx=ast.Load())
+        if keyword in ("has_text", None) or value.count(raw) != 1:
+            # text filters match substrings: the parameter alone is the robust anchor
+            return ast.Name(id=name, ctx=ast.Load())
+        before, after = value.split(raw)
+        parts: list[ast.expr] = []
+        if before:
+            parts.append(ast.Constant(before))
+        parts.append(ast.FormattedValue(ast.Name(id=name, ctx=ast.Load()), -1, None))
+        if after:
+            parts.append(ast.Constant(after))
+        return ast.JoinedStr(parts)
+    return None
+
+
+class _Parameterise(ast.NodeTransformer):
+    def __init__(self, params: dict[str, str]) -> None:
+        self.params = params
+        self.used: set[str] = set()
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                method = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                keyword = None if method in ("get_by_text", "filter") else "positional"
+                if method == "get_by_role":
+                    continue  # the role itself is never a task value
+                new = _replace_in_constant(arg.value, self.params, keyword)
+                if new is not None:
+                    node.args[i] = new
+                    self.used.update(n.id for n in ast.walk(new) if isinstance(n, ast.Name))
+        for kw in node.keywords:
+            if isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                new = _replace_in_constant(kw.value.value, self.params, kw.arg)
+                if new is not None:
+                    kw.value = new
+                    self.used.update(n.id for n in ast.walk(new) if isinstance(n, ast.Name))
+        return node
+
+
+def parameterise(source: str, params: dict[str, str]) -> tuple[str, set[str]]:
+    """Replace task values baked into a locator's strings by parameter names.
+
+    `page.get_by_label("Quantity for Blue Mug")` with {"product": "Blue Mug"} becomes
+    `page.get_by_label(f"Quantity for {product}")`; a `filter(has_text="Blue Mug Qty…")`
+    becomes `filter(has_text=product)`.
+    """
+    tree = ast.parse(source, mode="eval")
+    transformer = _Parameterise({k: v for k, v in params.items() if isinstance(v, str)})
+    tree = transformer.visit(tree)
+    return ast.unparse(tree), transformer.used

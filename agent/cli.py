@@ -1,0 +1,336 @@
+"""`skillwright` command line (typer). Errors meant for users print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from collections import Counter
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from agent.errors import SkillwrightError
+from sites import SiteError
+from skills_store import LibraryError, SkillLibrary
+
+app = typer.Typer(
+    help="Explore websites, induce verified Playwright skills, and reuse them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+sites_app = typer.Typer(help="Bundled target websites.", no_args_is_help=True)
+skills_app = typer.Typer(help="The skill library.", no_args_is_help=True)
+app.add_typer(sites_app, name="sites")
+app.add_typer(skills_app, name="skills")
+
+console = Console()
+err_console = Console(stderr=True)
+T = TypeVar("T")
+
+LibraryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--library", help="Library folder (default $SKILLWRIGHT_LIBRARY or ./skill_library)."
+    ),
+]
+
+
+def library_path(path: Path | None) -> Path:
+    return path or Path(os.environ.get("SKILLWRIGHT_LIBRARY") or "skill_library")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine; SIGTERM cancels it like Ctrl-C does, so `finally` blocks clean up."""
+
+    async def main() -> T:
+        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        if task is not None:
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await coro
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+
+    return asyncio.run(main())
+
+
+# ---------------------------------------------------------------- sites
+
+
+@sites_app.command("list")
+def sites_list() -> None:
+    """List bundled sites with their task counts by kind and split."""
+    from sites.registry import available_sites
+    from sites.tasks import load_tasks
+
+    table = Table("site", "themes", "tasks", "info", "navigation", "state", "train", "test")
+    for site in available_sites():
+        tasks = load_tasks(site.name)
+        kinds = Counter(t.kind for t in tasks)
+        splits = Counter(t.split for t in tasks)
+        table.add_row(
+            site.name,
+            ",".join(site.themes),
+            str(len(tasks)),
+            str(kinds["info"]),
+            str(kinds["navigation"]),
+            str(kinds["state"]),
+            str(splits["train"]),
+            str(splits["test"]),
+        )
+    console.print(table)
+
+
+@sites_app.command("serve")
+def sites_serve(
+    name: str,
+    port: Annotated[int, typer.Option(help="Port (0 = a free one).")] = 0,
+    theme: Annotated[str, typer.Option(help="Theme: v1 or v2.")] = "v1",
+) -> None:
+    """Serve a bundled site until interrupted."""
+    from sites import serve
+
+    async def main() -> None:
+        async with serve(name, theme=theme, port=port) as site:
+            console.print(
+                f"{site.name} ({site.theme}) at [bold]{site.base_url}[/]  — Ctrl-C to stop"
+            )
+            if site.accounts:
+                console.print(
+                    f"test accounts: {', '.join(site.accounts)} (passwords in sites/{name})"
+                )
+            await asyncio.Event().wait()
+
+    try:
+        run_async(main())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        console.print("stopped")
+
+
+@sites_app.command("check")
+def sites_check(
+    name: str,
+    theme: Annotated[str, typer.Option(help="Theme: v1 or v2.")] = "v1",
+) -> None:
+    """Run every reference solution (must pass) and a no-op per task (must fail)."""
+    from agent.browser import BrowserSession
+    from sites import serve
+    from sites.check import check_site
+    from sites.registry import get_site
+    from sites.tasks import load_tasks
+
+    async def main() -> bool:
+        get_site(name)
+        tasks = load_tasks(name)
+        if not tasks:
+            raise SiteError(f"site {name!r} has no tasks.json")
+        async with serve(name, theme=theme) as site, BrowserSession() as browser:
+            with console.status(f"checking {len(tasks)} tasks on {name} ({theme})") as status:
+
+                def show(check: Any) -> None:
+                    mark = (
+                        "[green]ok[/]"
+                        if check.reference_passed and not check.noop_passed
+                        else "[red]FAIL[/]"
+                    )
+                    status.update(f"{check.task_id}")
+                    if mark != "[green]ok[/]":
+                        console.print(
+                            f"{mark} {check.task_id}: reference: {check.reference_detail[:150]}; "
+                            f"no-op passed: {check.noop_passed}"
+                        )
+
+                report = await check_site(site, tasks, browser, on_task=show)
+        console.print(report.summary())
+        return report.ok
+
+    if not run_async(main()):
+        raise typer.Exit(1)
+
+
+# ---------------------------------------------------------------- explore
+
+
+@app.command()
+def explore(
+    target: Annotated[
+        str, typer.Argument(help="A bundled site name (shop, forum, tracker) or a URL.")
+    ],
+    policy: Annotated[str, typer.Option(help="auto | llm | heuristic")] = "auto",
+    llm: Annotated[str | None, typer.Option(help="LLM spec (default $SKILLWRIGHT_LLM).")] = None,
+    iterations: Annotated[int, typer.Option(min=1, help="Exploration rounds.")] = 3,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel workers (heuristic: 1).")] = 1,
+    library: LibraryOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Run folder for artifacts.")] = None,
+    theme: Annotated[str, typer.Option(help="Theme of a bundled site.")] = "v1",
+    max_pages: Annotated[int, typer.Option(help="Pages to crawl per round.")] = 30,
+) -> None:
+    """Explore a site and store verified skills in the library."""
+    from agent.explore import explore as run_explore
+    from agent.progress import RichReporter
+
+    if policy not in ("auto", "llm", "heuristic"):
+        raise SkillwrightError(f"unknown policy {policy!r}: use auto, llm or heuristic")
+    spec = llm or os.environ.get("SKILLWRIGHT_LLM")
+    if policy == "llm":
+        raise SkillwrightError(
+            "the LLM exploration policy is not available in this version; use --policy heuristic"
+        )
+    if policy == "auto":
+        if spec:
+            console.print(
+                "[yellow]note:[/] an LLM is configured but the LLM policy is not available yet; "
+                "exploring with the heuristic policy (no LLM)."
+            )
+        else:
+            console.print(
+                "[dim]no LLM configured: exploring with the heuristic policy (no LLM).[/]"
+            )
+    lib = SkillLibrary(library_path(library))
+    with RichReporter(console) as reporter:
+        try:
+            summary = run_async(
+                run_explore(
+                    target,
+                    lib,
+                    out=out,
+                    iterations=iterations,
+                    max_pages=max_pages,
+                    theme=theme,
+                    reporter=reporter,
+                )
+            )
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            reporter.__exit__()
+            kept = len(lib.list(site=target if "://" not in target else None))
+            err_console.print(
+                f"interrupted: the library at {lib.path} keeps {kept} verified skills"
+            )
+            raise typer.Exit(130) from None
+    _skills_table(lib, summary.site, title=f"Verified skills for {summary.site}")
+    console.print(
+        f"{len(summary.verified)} skills verified this run, "
+        f"{len(summary.attempts) - len(summary.verified)} rejected; "
+        f"library: {lib.path}; artifacts: {summary.run_dir}"
+    )
+
+
+def _skills_table(lib: SkillLibrary, site: str | None, title: str) -> None:
+    table = Table("site", "skill", "signature", "tests", "v", title=title)
+    for skill in lib.list(site=site):
+        passed = sum(1 for t in skill.tests if t.passed)
+        table.add_row(
+            skill.site,
+            skill.name,
+            skill.signature,
+            f"{passed}/{len(skill.tests)}",
+            str(skill.version),
+        )
+    console.print(table)
+
+
+# ---------------------------------------------------------------- skills
+
+
+@skills_app.command("list")
+def skills_list(
+    site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
+    library: LibraryOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List verified skills."""
+    lib = SkillLibrary(library_path(library))
+    skills = lib.list(site=site)
+    if as_json:
+        print(json.dumps([s.model_dump(mode="json", exclude={"code"}) for s in skills], indent=2))
+        return
+    _skills_table(lib, site, title="Verified skills")
+
+
+@skills_app.command("show")
+def skills_show(
+    name: str,
+    site: Annotated[str | None, typer.Option(help="Site of the skill.")] = None,
+    library: LibraryOpt = None,
+) -> None:
+    """Show a skill's code, tests and provenance."""
+    lib = SkillLibrary(library_path(library))
+    sites = [site] if site else lib.sites()
+    for candidate in sites:
+        try:
+            skill = lib.get(name, candidate)
+        except KeyError:
+            continue
+        console.print(f"[bold]{skill.site}.{skill.name}[/] v{skill.version} ({skill.status})")
+        console.print(skill.code)
+        for t in skill.tests:
+            console.print(
+                f"  {'PASS' if t.passed else 'FAIL'} {json.dumps(t.inputs)} — {t.checked}"
+            )
+        if skill.provenance:
+            console.print(f"  provenance: {skill.provenance.model_dump_json()}")
+        return
+    raise SkillwrightError(f"no skill named {name!r} in {lib.path}")
+
+
+@skills_app.command("search")
+def skills_search(
+    query: str,
+    site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
+    library: LibraryOpt = None,
+    k: Annotated[int, typer.Option(help="How many.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Search skills by name and docstring."""
+    lib = SkillLibrary(library_path(library))
+    found = lib.search(query, site=site, k=k)
+    if as_json:
+        print(
+            json.dumps(
+                [{"site": s.site, "name": s.name, "signature": s.signature} for s in found],
+                indent=2,
+            )
+        )
+        return
+    for s in found:
+        console.print(f"{s.site}.{s.name}: {s.signature}")
+
+
+@skills_app.command("export")
+def skills_export(
+    site: str,
+    format: Annotated[str, typer.Option("--format", help="python | langchain | openai")] = "python",
+    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("skills_export"),
+    library: LibraryOpt = None,
+) -> None:
+    """Export a site's verified skills."""
+    if format not in ("python", "langchain", "openai"):
+        raise SkillwrightError(f"unknown format {format!r}: use python, langchain or openai")
+    lib = SkillLibrary(library_path(library))
+    path = lib.export(site, format, out)  # type: ignore[arg-type]
+    console.print(f"wrote {path}")
+
+
+def main() -> None:
+    """Console entry point: user errors → one line on stderr, exit 2."""
+    from agent.llm import LLMError
+
+    try:
+        app()
+    except (SkillwrightError, SiteError, LibraryError, LLMError, KeyError) as exc:
+        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        err_console.print(f"[red]error:[/] {message}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""What the heuristic policy reads off a page: forms, links, headings, alerts (page_facts.js)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.async_api import Page
+from pydantic import BaseModel, Field
+
+
+class Option(BaseModel):
+    label: str
+    value: str
+
+
+class FieldFact(BaseModel):
+    tag: str
+    type: str
+    name: str
+    id: str = ""
+    label: str = ""
+    has_label: bool = False
+    placeholder: str = ""
+    required: bool = False
+    value: str = ""
+    checked: bool = False
+    min: str | None = None
+    max: str | None = None
+    minlength: str | None = None
+    maxlength: str | None = None
+    pattern: str | None = None
+    readonly: bool = False
+    role: str = ""
+    visible: bool = True
+    options: list[Option] = Field(default_factory=list)
+
+
+class SubmitFact(BaseModel):
+    text: str
+    visible: bool = True
+
+
+class FormFact(BaseModel):
+    index: int
+    method: str
+    action: str
+    action_url: str
+    fields: list[FieldFact]
+    submits: list[SubmitFact]
+    visible: bool
+    heading: str = ""
+    in_dialog: bool = False
+    in_main: bool = False
+    row_text: str = ""
+
+    @property
+    def inputs(self) -> list[FieldFact]:
+        return [f for f in self.fields if f.visible and f.type != "hidden" and f.name]
+
+    @property
+    def action_path(self) -> str:
+        return urlsplit(self.action_url).path
+
+    def signature(self) -> tuple[str, str, tuple[str, ...]]:
+        """Identity of a form across pages: method, action pattern and field names."""
+        return (
+            self.method,
+            url_pattern(self.action_path),
+            tuple(sorted(f.name for f in self.inputs)),
+        )
+
+
+class LinkFact(BaseModel):
+    href: str
+    text: str
+    in_main: bool = False
+    in_nav: bool = False
+    visible: bool = True
+
+
+class PageFacts(BaseModel):
+    url: str
+    title: str
+    h1: str
+    forms: list[FormFact]
+    links: list[LinkFact]
+    alerts: list[str]
+    statuses: list[str]
+    text: str = ""
+
+    @property
+    def path(self) -> str:
+        parts = urlsplit(self.url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@cache
+def _script() -> str:
+    return (Path(__file__).with_name("page_facts.js")).read_text()
+
+
+async def page_facts(page: Page) -> PageFacts:
+    return PageFacts.model_validate(await page.evaluate(_script()))
+
+
+_NUMERIC = re.compile(r"^\d+$")
+
+
+def url_pattern(path: str) -> str:
+    """`/product/17` → `/product/{id}` (numeric segments become `{id}`)."""
+    segments = [("{id}" if _NUMERIC.match(s) else s) for s in path.split("/")]
+    return "/".join(segments) or "/"

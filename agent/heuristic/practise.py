@@ -1,0 +1,95 @@
+"""Practise a proposal with the recorded primitives (heuristic policy: the plan is the form)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from playwright.async_api import Locator, Page
+
+from agent.browser.actions import Actor, record_call
+from agent.heuristic.facts import FormFact, page_facts
+from agent.models import TaskProposal, Trajectory
+
+
+class PractiseError(Exception):
+    """The plan could not be carried out on the page (form or link not found)."""
+
+
+async def _find_form(page: Page, signature: list[Any], entity_name: str | None) -> FormFact:
+    facts = await page_facts(page)
+    wanted = (signature[0], signature[1], tuple(signature[2]))
+    matches = [f for f in facts.forms if f.signature() == wanted and f.visible]
+    if entity_name is not None and len(matches) > 1:
+        matches = [f for f in matches if entity_name in f.row_text]
+    if not matches:
+        raise PractiseError(f"form {wanted[1]} not found on {facts.path}")
+    return matches[0]
+
+
+def _submit_button(form_locator: Locator) -> Locator:
+    return form_locator.locator("button[type=submit], input[type=submit], button:not([type])").first
+
+
+async def practise(
+    proposal: TaskProposal,
+    inputs: Mapping[str, Any],
+    page: Page,
+    library: Mapping[str, Callable[..., Any]],
+) -> Trajectory:
+    """Carry out the proposal's plan with `inputs`; every step is an `ActionRecord`."""
+    plan = proposal.plan
+    actor = Actor(page)
+    trajectory = Trajectory(proposal_id=proposal.id, inputs=dict(inputs))
+    entity = plan.get("entity")
+    entity_name: str | None = None
+    try:
+        if entity is not None:
+            entity_name = str(inputs[entity["param"]])
+            via = entity["via"]
+            if via["how"] == "search":
+                skill = via["skill"]
+                rec = await record_call(
+                    actor, skill, library[skill], {"query": entity_name}, {"query": entity["param"]}
+                )
+                if not rec.ok:
+                    raise PractiseError(rec.error or "search failed")
+            elif via["how"] == "listing":
+                await actor.goto(via["source"])
+            else:
+                await actor.goto(plan["page"])
+            if via["how"] in ("search", "listing"):
+                link = page.get_by_role("main").get_by_role("link", name=entity_name, exact=True)
+                rec = await actor.click(link.first, param=entity["param"])
+                if not rec.ok:
+                    raise PractiseError(rec.error or "link not found")
+        else:
+            await actor.goto(plan["page"])
+        if plan["kind"] != "open":
+            form = await _find_form(
+                page, plan["signature"], entity_name if plan["kind"] == "row" else None
+            )
+            form_locator = page.locator("form").nth(form.index)
+            for step in plan["fields"]:
+                value = inputs.get(step["param"])
+                if value is None:
+                    continue
+                field = form_locator.locator(f'[name="{step["name"]}"]').first
+                if step["op"] == "select":
+                    rec = await actor.select(field, str(value), param=step["param"])
+                elif step["op"] == "check":
+                    rec = await (actor.check if value else actor.uncheck)(
+                        field, param=step["param"]
+                    )
+                else:
+                    rec = await actor.fill(field, str(value), param=step["param"])
+                if not rec.ok:
+                    raise PractiseError(rec.error or f"could not set {step['name']}")
+            rec = await actor.click(_submit_button(form_locator))
+            if not rec.ok:
+                raise PractiseError(rec.error or "submit failed")
+    except PractiseError as exc:
+        trajectory.error = str(exc)
+    trajectory.actions = actor.records
+    trajectory.final_url = page.url
+    return trajectory

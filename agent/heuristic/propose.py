@@ -1,0 +1,442 @@
+"""Propose tasks from the site map (no LLM): forms, searches, entity actions, row actions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from agent.heuristic.facts import FieldFact, FormFact, PageFacts, url_pattern
+from agent.heuristic.inputs import (
+    all_numeric,
+    distinct,
+    number_values,
+    option_values,
+    text_value,
+)
+from agent.heuristic.naming import plural, slug, unique
+from agent.heuristic.sitemap import Entity, SiteMap, generalise
+from agent.models import ParamSpec, SetupCall, TaskProposal
+
+N_INPUTS = 3
+
+
+def _form_kind(page: PageFacts, form: FormFact, entity: Entity | None) -> str | None:
+    if not form.visible or form.in_dialog or not any(s.visible for s in form.submits):
+        return None
+    inputs = form.inputs
+    passwords = [f for f in inputs if f.type == "password"]
+    if len(passwords) == 1 and len(inputs) == 2:
+        return "login"
+    if len(passwords) >= 2:
+        return "register"
+    if form.method == "get":
+        texty = [f for f in inputs if f.type in ("search", "text")]
+        return "search" if texty else None
+    same = [f for f in page.forms if f.signature() == form.signature() and f.visible]
+    if len(same) >= 2:
+        return "row"
+    if entity is not None:
+        return "entity"
+    return "page"
+
+
+def _submit_text(form: FormFact) -> str:
+    return next((s.text for s in form.submits if s.visible and s.text), "Submit")
+
+
+def _is_confirm(field: FieldFact) -> bool:
+    hay = f"{field.name} {field.label}".lower()
+    return field.type == "password" and ("confirm" in hay or "repeat" in hay or "again" in hay)
+
+
+def _param_name(field: FieldFact, entity_name: str | None, taken: set[str]) -> str:
+    label = field.label or field.placeholder or field.name
+    if entity_name:
+        label = label.replace(entity_name, " ")
+    label = re.sub(r"\bfor\s*$", "", label.strip(), flags=re.I)
+    name = slug(label, max_words=3) or slug(field.name) or "value"
+    if field.type == "email" or name in ("email_address", "e_mail"):
+        name = "email"
+    return unique(name, taken)
+
+
+class _FieldPlan:
+    def __init__(self, field: FieldFact, param: str, op: str, spec: ParamSpec) -> None:
+        self.field, self.param, self.op, self.spec = field, param, op, spec
+
+
+def _plan_fields(
+    form: FormFact, entity_name: str | None, purpose: str, taken: set[str]
+) -> tuple[list[dict[str, Any]], list[ParamSpec], list[dict[str, Any]]]:
+    """Field steps, parameter specs and N_INPUTS rows of test values for a form's visible fields."""
+    steps: list[dict[str, Any]] = []
+    specs: list[ParamSpec] = []
+    columns: dict[str, list[Any]] = {}
+    password_param: str | None = None
+    for field in form.inputs:
+        if field.readonly:
+            continue
+        if _is_confirm(field) and password_param:
+            steps.append({"name": field.name, "param": password_param, "op": "fill"})
+            continue
+        param = _param_name(field, entity_name, taken)
+        taken.add(param)
+        label = field.label or field.placeholder or field.name
+        if field.tag == "select":
+            labels = option_values(field)
+            if not labels:
+                continue
+            numeric = all_numeric(labels)
+            optional = any(o.value == "" for o in field.options)
+            ann = "int" if numeric else "str"
+            spec = ParamSpec(
+                name=param,
+                annotation=f"{ann} | None" if optional else ann,
+                default="None" if optional else None,
+                description=f"{label}: one of {', '.join(labels[:6])}",
+                choices=[o.label for o in field.options if o.value != ""],
+            )
+            values: list[Any] = [int(v) if numeric else v for v in labels]
+            op = "select"
+        elif field.type == "checkbox":
+            spec = ParamSpec(
+                name=param, annotation="bool", default=repr(field.checked), description=label
+            )
+            values = [True, False, True]
+            op = "check"
+        elif field.type == "number":
+            nums = number_values(field)
+            default = field.value if re.fullmatch(r"-?\d+", field.value or "") else None
+            spec = ParamSpec(name=param, annotation="int", default=default, description=label)
+            values = nums
+            op = "fill"
+        elif field.type in ("radio", "file", "color", "range", "date", "time"):
+            continue
+        else:
+            spec = ParamSpec(name=param, annotation="str", description=label)
+            values = [text_value(field, n, purpose) for n in range(N_INPUTS)]
+            op = "fill"
+            if field.type == "password":
+                password_param = param
+        spec.example = values[0]
+        specs.append(spec)
+        columns[param] = [values[i % len(values)] for i in range(N_INPUTS)]
+        steps.append({"name": field.name, "param": param, "op": op, "label": label})
+    rows = [{p: col[i] for p, col in columns.items()} for i in range(N_INPUTS)]
+    return steps, specs, rows
+
+
+def _entity_for(path: str, sitemap: SiteMap) -> Entity | None:
+    pattern = generalise(
+        [path, *[e for ent in sitemap.entities.values() for e in ent.examples.values()]]
+    )[path]
+    return sitemap.entities.get(pattern)
+
+
+def _skill_name(
+    kind: str,
+    submit: str,
+    form: FormFact,
+    page: PageFacts,
+    entity: Entity | None,
+    entity_name: str | None,
+) -> str:
+    verb_text = submit.replace(entity_name, " ") if entity_name else submit
+    verb = slug(verb_text, max_words=4) or "submit"
+    if kind == "login":
+        return "login"
+    if kind in ("entity", "row") and "_" not in verb:
+        if kind == "row":
+            where = slug(page.h1, max_words=2)
+            return (
+                f"{verb}_{where}_item" if where else f"{verb}_{entity.noun if entity else 'item'}"
+            )
+        return f"{verb}_{entity.noun if entity else 'item'}"
+    if kind == "page" and "_" not in verb:
+        extra = slug(form.heading or page.h1, max_words=2)
+        return f"{verb}_{extra}" if extra and extra != verb else verb
+    return verb
+
+
+def _row_entity(
+    page: PageFacts, forms: list[FormFact], sitemap: SiteMap
+) -> tuple[Entity | None, list[str]]:
+    """The entity each repeated form is about (its name appears in the form's row)."""
+    best: tuple[Entity | None, list[str]] = (None, [])
+    candidates = list(sitemap.entities.values())
+    # names linked from this page count too (rows link to their item)
+    local = [link.text for link in page.links if link.in_main and link.text]
+    for entity in candidates:
+        names = [n for n in entity.examples if n in local] or list(entity.examples)
+        found = []
+        for form in forms:
+            hit = next(
+                (n for n in sorted(names, key=len, reverse=True) if n in form.row_text), None
+            )
+            if hit:
+                found.append(hit)
+        if len(found) == len(forms) and len(set(found)) == len(found) and len(found) > len(best[1]):
+            best = (entity, found)
+    return best
+
+
+def propose(
+    sitemap: SiteMap,
+    *,
+    accounts: dict[str, str],
+    known: set[tuple[Any, ...]],
+    taken_names: set[str],
+    setup: list[SetupCall],
+    search_skill: tuple[str, str] | None,
+) -> list[TaskProposal]:
+    """Proposals for forms whose signature is not in `known` (updated in place).
+
+    `search_skill` is (skill name, entity pattern it returns) once a search skill is verified;
+    entity actions then navigate through it instead of a listing page.
+    """
+    proposals: list[TaskProposal] = []
+    for page in sitemap.pages:
+        page_entity = (
+            _entity_for(page.path, sitemap) if "{" in _pattern_of(page.path, sitemap) else None
+        )
+        for form in page.forms:
+            entity = page_entity
+            kind = _form_kind(page, form, entity)
+            sig = form.signature()
+            if kind is None or sig in known:
+                continue
+            known.add(sig)
+            proposal = _proposal_for(
+                kind, page, form, entity, sitemap, accounts, taken_names, setup, search_skill
+            )
+            if proposal is not None:
+                taken_names.add(proposal.skill_name)
+                proposals.append(proposal)
+    proposals.extend(_navigation(sitemap, taken_names, setup, search_skill, known))
+    order = {"login": 0, "search": 1, "register": 2, "entity": 3, "page": 4, "row": 5, "open": 6}
+    proposals.sort(key=lambda p: (order.get(p.plan.get("kind", ""), 9), -p.priority))
+    for i, proposal in enumerate(proposals):
+        proposal.id = f"{proposal.plan['kind']}-{i:02d}-{proposal.skill_name}"
+    return proposals
+
+
+def _pattern_of(path: str, sitemap: SiteMap) -> str:
+    paths = [path, *[e for ent in sitemap.entities.values() for e in ent.examples.values()]]
+    return generalise(paths)[path]
+
+
+def _proposal_for(
+    kind: str,
+    page: PageFacts,
+    form: FormFact,
+    entity: Entity | None,
+    sitemap: SiteMap,
+    accounts: dict[str, str],
+    taken_names: set[str],
+    setup: list[SetupCall],
+    search_skill: tuple[str, str] | None,
+) -> TaskProposal | None:
+    submit = _submit_text(form)
+    plan: dict[str, Any] = {
+        "kind": kind,
+        "page": page.path.split("?")[0] if kind != "entity" else page.path,
+        "signature": list(form.signature()),
+        "submit": submit,
+    }
+    taken: set[str] = set()
+    entity_names: list[str] = []
+    entity_param: str | None = None
+    if kind == "row":
+        same = [f for f in page.forms if f.signature() == form.signature() and f.visible]
+        entity, entity_names = _row_entity(page, same, sitemap)
+        if entity is None:
+            return None
+    elif kind == "entity" and entity is not None:
+        entity_names = [n for n in entity.examples if n != page.h1][: N_INPUTS + 2]
+    if entity is not None and kind in ("row", "entity"):
+        entity_param = entity.noun
+        taken.add(entity_param)
+    purpose = slug(submit).replace("_", " ") or "form"
+    steps, specs, rows = _plan_fields(
+        form, entity_names[0] if entity_names else None, purpose, taken
+    )
+    plan["fields"] = steps
+    if entity_param is not None:
+        if len(entity_names) < N_INPUTS:
+            return None
+        spec = ParamSpec(
+            name=entity_param,
+            annotation="str",
+            description=f"Name of the {entity.noun} as the site lists it",  # type: ignore[union-attr]
+            example=entity_names[0],
+            role="entity",
+        )
+        specs.insert(0, spec)
+        for i, row in enumerate(rows):
+            row[entity_param] = entity_names[i]
+        assert entity is not None
+        via: dict[str, Any]
+        if kind == "row":
+            via = {"how": "page"}
+        elif search_skill is not None and search_skill[1] == entity.pattern:
+            via = {"how": "search", "skill": search_skill[0]}
+        else:
+            via = {
+                "how": "listing",
+                "sources": {n: entity.sources.get(n, "/") for n in entity_names},
+            }
+            sources = set(via["sources"].values())
+            if len(sources) != 1:
+                return None
+            via["source"] = sources.pop()
+        plan["entity"] = {"param": entity_param, "pattern": entity.pattern, "via": via}
+    name = _skill_name(kind, submit, form, page, entity, entity_names[0] if entity_names else None)
+    negatives: list[dict[str, Any]] = []
+    if kind == "login":
+        user_field = next(f for f in form.inputs if f.type != "password")
+        pw_field = next(f for f in form.inputs if f.type == "password")
+        specs = [
+            ParamSpec(
+                name="username", annotation="str", description="Account user name", role="username"
+            ),
+            ParamSpec(
+                name="password", annotation="str", description="Account password", role="secret"
+            ),
+        ]
+        plan["fields"] = [
+            {"name": user_field.name, "param": "username", "op": "fill"},
+            {"name": pw_field.name, "param": "password", "op": "fill"},
+        ]
+        users = list(accounts.items())[:N_INPUTS]
+        if not users:
+            return None
+        rows = [{"username": u, "password": p} for u, p in users]
+        negatives = [{"username": users[0][0], "password": users[0][1] + "-wrong"}]
+    if kind == "search":
+        query = next(f for f in form.inputs if f.type in ("search", "text"))
+        for step, spec in zip(plan["fields"], specs, strict=False):
+            if step["name"] == query.name:
+                old = step["param"]
+                step["param"] = spec.name = "query"
+                spec.description = f"Words to search for ({spec.description})"
+                for row in rows:
+                    row["query"] = row.pop(old)
+            elif spec.default is None and spec.annotation in ("str", "int"):
+                spec.annotation += " | None"
+                spec.default = "None"
+        biggest = max(sitemap.entities.values(), key=lambda e: len(e.examples), default=None)
+        words = _query_words(biggest)
+        if len(words) < N_INPUTS:
+            return None
+        base = [{"query": w} for w in words[:N_INPUTS]]
+        extras = [dict(rows[0], query=""), dict(rows[1], query="")] if len(specs) > 1 else []
+        rows = base + [
+            {k: v for k, v in r.items() if k == "query" or v is not None} for r in extras
+        ]
+        label = query.label or query.placeholder
+        name = slug(label) if slug(label).startswith("search") else "search"
+        if name == "search" and biggest is not None:
+            name = f"search_{plural(biggest.noun)}"
+        plan["returns"] = "results"
+    rows = distinct(rows)
+    if len(rows) < N_INPUTS and specs:
+        return None
+    plan["inputs"] = rows
+    plan["negatives"] = negatives
+    name = unique(name, taken_names)
+    return TaskProposal(
+        id="",
+        title=f"{submit} ({page.h1 or page.path})",
+        kind="information" if kind == "search" else "procedural",
+        skill_name=name,
+        description=_describe(kind, submit, page, entity),
+        start_url=plan["page"],
+        params=specs,
+        plan=plan,
+        needs_login=bool(setup),
+        setup=list(setup),
+        priority=float(len(specs)),
+    )
+
+
+def _query_words(entity: Entity | None) -> list[str]:
+    if entity is None:
+        return []
+    counts: Counter[str] = Counter()
+    for name in entity.examples:
+        for word in re.findall(r"[A-Za-z]{4,}", name):
+            counts[word] += 1
+    return [w for w, _ in counts.most_common() if counts[w] >= 1][:5]
+
+
+def _describe(kind: str, submit: str, page: PageFacts, entity: Entity | None) -> str:
+    where = page.h1 or page.title or page.path
+    if kind == "login":
+        return "Log in with a username and password."
+    if kind == "register":
+        return f"Create a new account with the '{submit}' form ({where})."
+    if kind == "search":
+        return f"Search the site with the '{submit}' form and return the names of the results."
+    if kind == "entity":
+        return f"Open a {entity.noun if entity else 'item'} page and use its '{submit}' form."
+    if kind == "row":
+        noun = entity.noun if entity else "item"
+        return f"On '{where}', use the '{submit}' form of the row for one {noun}."
+    return f"Fill in and submit the '{submit}' form on '{where}'."
+
+
+def _navigation(
+    sitemap: SiteMap,
+    taken_names: set[str],
+    setup: list[SetupCall],
+    search_skill: tuple[str, str] | None,
+    known: set[tuple[Any, ...]],
+) -> list[TaskProposal]:
+    out: list[TaskProposal] = []
+    for entity in sitemap.entities.values():
+        key = ("open", entity.pattern)
+        if key in known:
+            continue
+        names = list(entity.examples)[: N_INPUTS + 1]
+        if search_skill is not None and search_skill[1] == entity.pattern:
+            via: dict[str, Any] = {"how": "search", "skill": search_skill[0]}
+        else:
+            sources = {entity.sources[n] for n in names}
+            if len(sources) != 1:
+                continue
+            via = {"how": "listing", "source": sources.pop()}
+        known.add(key)
+        name = unique(f"open_{entity.noun}", taken_names)
+        taken_names.add(name)
+        out.append(
+            TaskProposal(
+                id="",
+                title=f"Open a {entity.noun} page by name",
+                kind="navigational",
+                skill_name=name,
+                description=f"Open the page of a {entity.noun} given its name.",
+                start_url=via.get("source", "/"),
+                params=[
+                    ParamSpec(
+                        name=entity.noun,
+                        annotation="str",
+                        description=f"Name of the {entity.noun} as the site lists it",
+                        example=names[0],
+                        role="entity",
+                    )
+                ],
+                plan={
+                    "kind": "open",
+                    "entity": {"param": entity.noun, "pattern": entity.pattern, "via": via},
+                    "inputs": [{entity.noun: n} for n in names[:N_INPUTS]],
+                    "negatives": [],
+                    "fields": [],
+                },
+                setup=list(setup),
+            )
+        )
+    return out
+
+
+__all__ = ["propose", "url_pattern"]

@@ -1,0 +1,141 @@
+"""Crawl same-origin pages (bounded) and summarise them: forms, entity pages, entity names."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Page
+from pydantic import BaseModel, Field
+
+from agent.heuristic.facts import FormFact, PageFacts, page_facts, url_pattern
+
+SKIP_WORDS = ("logout", "log out", "sign out", "delete", "remove")
+
+
+class Entity(BaseModel):
+    """A kind of detail page (`/product/{id}`) and the names linking to it."""
+
+    pattern: str
+    noun: str
+    examples: dict[str, str] = Field(default_factory=dict)  # name -> path
+    sources: dict[str, str] = Field(default_factory=dict)  # name -> listing page that links it
+
+
+class SiteMap(BaseModel):
+    pages: list[PageFacts] = Field(default_factory=list)
+    entities: dict[str, Entity] = Field(default_factory=dict)  # pattern -> Entity
+
+    def page_for(self, path: str) -> PageFacts | None:
+        return next((p for p in self.pages if p.path == path), None)
+
+    def forms(self) -> list[tuple[PageFacts, FormFact]]:
+        return [(p, f) for p in self.pages for f in p.forms]
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def generalise(paths: list[str]) -> dict[str, str]:
+    """Map each path to its pattern: numeric segments → {id}; a non-first segment that takes
+    ≥ 4 values under the same prefix → {slug}."""
+    patterns = {p: url_pattern(urlsplit(p).path) for p in paths}
+    by_shape: dict[tuple[int, tuple[str, ...], int], set[str]] = defaultdict(set)
+    for pat in set(patterns.values()):
+        segs = pat.split("/")
+        for k in range(2, len(segs)):
+            if segs[k].startswith("{"):
+                continue
+            key = (k, tuple(s if i != k else "*" for i, s in enumerate(segs)), len(segs))
+            by_shape[key].add(segs[k])
+    slugged: dict[str, str] = {}
+    for pat in set(patterns.values()):
+        segs = pat.split("/")
+        for k in range(2, len(segs)):
+            key = (k, tuple(s if i != k else "*" for i, s in enumerate(segs)), len(segs))
+            if len(by_shape.get(key, ())) >= 4:
+                segs[k] = "{slug}"
+        slugged[pat] = "/".join(segs)
+    return {p: slugged[patterns[p]] for p in paths}
+
+
+def _noun(pattern: str) -> str:
+    segs = [s for s in pattern.split("/") if s]
+    for i, seg in enumerate(segs):
+        if seg.startswith("{") and i > 0:
+            word = segs[i - 1]
+            if len(word) >= 3 and word.isalpha():
+                return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+    return "item"
+
+
+async def crawl(
+    page: Page,
+    start: str = "/",
+    *,
+    max_pages: int = 30,
+    per_pattern: int = 2,
+    on_page: Callable[[PageFacts], None] | None = None,
+) -> SiteMap:
+    """Breadth-first crawl of same-origin links from `start`, at most `per_pattern` pages of
+    each URL pattern; never follows links that look destructive (log out, delete, remove)."""
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url or ""))
+    queue: list[str] = [start]
+    seen: set[str] = set()
+    visits: dict[str, int] = defaultdict(int)
+    pages: list[PageFacts] = []
+    all_links: dict[str, tuple[str, str]] = {}  # path -> (text, found on)
+    while queue and len(pages) < max_pages:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        pattern = url_pattern(urlsplit(path).path) + ("?" if "?" in path else "")
+        if visits[pattern] >= per_pattern:
+            continue
+        try:
+            response = await page.goto(path)
+        except PlaywrightError:
+            continue
+        if response is not None and response.status >= 400:
+            continue
+        if not origin.startswith("http"):
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
+        visits[pattern] += 1
+        facts = await page_facts(page)
+        pages.append(facts)
+        if on_page is not None:
+            on_page(facts)
+        for link in facts.links:
+            if not link.href.startswith(origin) or not link.visible:
+                continue
+            target = _path(link.href.split("#")[0])
+            if any(w in link.text.lower() for w in SKIP_WORDS):
+                continue
+            if target not in all_links and link.text:
+                all_links[target] = (link.text, facts.path)
+            if target not in seen:
+                queue.append(target)
+    return SiteMap(pages=pages, entities=_entities(all_links))
+
+
+def _entities(links: dict[str, tuple[str, str]]) -> dict[str, Entity]:
+    bare = {p: v for p, v in links.items() if "?" not in p}
+    patterns = generalise(list(bare))
+    entities: dict[str, Entity] = {}
+    for path, pattern in patterns.items():
+        if "{" not in pattern:
+            continue
+        text, source = bare[path]
+        if not text or len(text) > 80:
+            continue
+        entity = entities.setdefault(pattern, Entity(pattern=pattern, noun=_noun(pattern)))
+        if text not in entity.examples:
+            entity.examples[text] = path
+            entity.sources[text] = source
+    # entity kinds with a single example are page chrome, not collections
+    return {k: v for k, v in entities.items() if len(v.examples) >= 3}

@@ -1,0 +1,167 @@
+"""Induce a parameterised skill from a successful trajectory (code from the recorded locators)."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from typing import Any
+
+from agent.browser.locators import parameterise
+from agent.models import ActionRecord, CandidateSkill, ParamSpec, TaskProposal, Trajectory
+
+ALERT_CHECK = """\
+await page.wait_for_load_state()
+problems = page.get_by_role("alert")
+if await problems.count() > 0:
+    raise RuntimeError(await problems.first.inner_text())
+"""
+
+
+class _ExactNames(ast.NodeTransformer):
+    """`get_by_role(..., name=<param>)` matches substrings; make it exact."""
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "get_by_role",
+            "get_by_text",
+        ):
+            keys = {kw.arg for kw in node.keywords}
+            named = any(isinstance(kw.value, ast.Name) for kw in node.keywords if kw.arg == "name")
+            text_param = node.func.attr == "get_by_text" and any(
+                isinstance(a, ast.Name) for a in node.args
+            )
+            if (named or text_param) and "exact" not in keys:
+                node.keywords.append(ast.keyword(arg="exact", value=ast.Constant(True)))
+        return node
+
+
+def _locator(rec: ActionRecord, values: dict[str, str]) -> str:
+    assert rec.locator is not None
+    source, _ = parameterise(rec.locator, values)
+    tree = _ExactNames().visit(ast.parse(source, mode="eval"))
+    return ast.unparse(tree)
+
+
+def _value_expr(spec: ParamSpec | None, param: str) -> str:
+    if spec is not None and spec.annotation.startswith(("int", "float")):
+        return f"str({param})"
+    return param
+
+
+def _signature(name: str, params: list[ParamSpec], returns: str | None) -> str:
+    required = [p for p in params if p.default is None]
+    optional = [p for p in params if p.default is not None]
+    parts = ["page: Page"]
+    parts += [f"{p.name}: {p.annotation}" for p in required]
+    parts += [f"{p.name}: {p.annotation} = {p.default}" for p in optional]
+    return f"async def {name}({', '.join(parts)}) -> {returns or 'None'}:"
+
+
+def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | None) -> str:
+    lines = [proposal.description, ""]
+    if params:
+        lines.append("Args:")
+        for p in params:
+            example = ""
+            if p.example not in (None, "") and p.role not in ("secret", "username"):
+                example = f", e.g. {p.example!r}"
+            optional = "; None leaves it unset" if p.default == "None" else ""
+            lines.append(f"    {p.name}: {p.description}{example}{optional}.")
+        lines.append("")
+    lines.append("Returns:")
+    if returns:
+        lines.append("    The names listed on the results page, in the order the site shows them.")
+    else:
+        lines.append(
+            "    None. Raises RuntimeError with the site's message if the site reports an error."
+        )
+    args = ", ".join(
+        repr(p.example)
+        if p.example is not None and p.role not in ("secret", "username")
+        else p.name
+        for p in params
+        if p.default is None
+    )
+    call = f"await {proposal.skill_name}(page{', ' if args else ''}{args})"
+    lines += ["", "Example:", f"    {'result = ' if returns else ''}{call}"]
+    return "\n".join(lines)
+
+
+def induce(
+    proposal: TaskProposal,
+    trajectory: Trajectory,
+    *,
+    site: str,
+    results_expr: str | None = None,
+) -> CandidateSkill:
+    """Turn the recorded actions into `async def skill(page, ...)` source code."""
+    specs = {p.name: p for p in proposal.params}
+    values = {
+        k: str(v)
+        for k, v in trajectory.inputs.items()
+        if isinstance(v, str) and len(v) >= 3 and specs.get(k) and specs[k].role != "secret"
+    }
+    body: list[str] = []
+    flags: list[str] = []
+    for rec in trajectory.actions:
+        if not rec.ok:
+            continue
+        if rec.anchored == "nth":
+            flags.append(f"nth-anchored locator: {rec.locator}")
+        if rec.kind == "call":
+            args = ", ".join(f"{k}={v}" for k, v in rec.args.items())
+            body.append(f"await {rec.value}(page, {args})")
+        elif rec.kind == "goto":
+            body.append(f"await page.goto({rec.value!r})")
+        elif rec.kind == "click":
+            body.append(f"await {_locator(rec, values)}.click()")
+        elif rec.kind in ("fill", "select", "check", "uncheck"):
+            param = rec.param or ""
+            spec = specs.get(param)
+            loc = _locator(rec, values)
+            if rec.kind == "fill":
+                line = f"await {loc}.fill({_value_expr(spec, param)})"
+            elif rec.kind == "select":
+                line = f"await {loc}.select_option(label={_value_expr(spec, param)})"
+            else:
+                line = f"await {loc}.set_checked({param})"
+            if spec is not None and spec.default == "None":
+                body.append(f"if {param} is not None:\n    {line}")
+            else:
+                body.append(line)
+        elif rec.kind == "press":
+            body.append(f"await {_locator(rec, values)}.press({rec.value!r})")
+    kind = proposal.plan.get("kind")
+    returns: str | None = None
+    if kind == "open":
+        body.append("await page.wait_for_load_state()")
+    else:
+        body.append(ALERT_CHECK.rstrip())
+    if results_expr:
+        returns = "list[str]"
+        body.append(f"return [' '.join(t.split()) for t in await {results_expr}.all_inner_texts()]")
+    params = [p for p in proposal.params]
+    doc = _docstring(proposal, params, returns)
+    source = (
+        _signature(proposal.skill_name, params, returns)
+        + "\n"
+        + textwrap.indent('"""' + doc + '\n"""', "    ")
+        + "\n"
+        + textwrap.indent("\n".join(body), "    ")
+        + "\n"
+    )
+    ast.parse(source)  # generated code must at least parse
+    return CandidateSkill(
+        site=site,
+        name=proposal.skill_name,
+        code=source,
+        params=params,
+        returns=returns,
+        proposal_id=proposal.id,
+        flags=flags,
+    )
+
+
+def example_inputs(proposal: TaskProposal) -> list[dict[str, Any]]:
+    return list(proposal.plan.get("inputs", []))

@@ -1,0 +1,134 @@
+"""The vocabulary between stages: pydantic models that cross stage boundaries."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+ActionKind = Literal[
+    "goto", "click", "fill", "select", "check", "uncheck", "press", "scroll", "call"
+]
+
+
+class Observation(BaseModel):
+    """What the agent sees of a page."""
+
+    url: str
+    title: str
+    tabs: list[str] = Field(default_factory=list)
+    snapshot: str
+    last_error: str | None = None
+    screenshot: str | None = None
+
+
+class ActionRecord(BaseModel):
+    """One primitive action, recorded with the stable locator its ref resolved to."""
+
+    kind: ActionKind
+    ref: str | None = None
+    locator: str | None = None
+    value: str | None = None
+    param: str | None = None
+    args: dict[str, str] = Field(default_factory=dict)
+    url_before: str
+    url_after: str
+    ok: bool = True
+    error: str | None = None
+    unique: bool = True
+    anchored: Literal["none", "scope", "filter", "nth"] = "none"
+    duration_s: float = 0.0
+
+
+class ParamSpec(BaseModel):
+    """A parameter of a skill-to-be."""
+
+    name: str
+    annotation: str = "str"
+    default: str | None = None
+    description: str = ""
+    example: Any = None
+    choices: list[str] = Field(default_factory=list)
+    role: str = "value"
+
+
+class TaskProposal(BaseModel):
+    """A task the agent could practise on the site."""
+
+    id: str
+    title: str
+    kind: Literal["procedural", "navigational", "information"]
+    skill_name: str
+    description: str
+    start_url: str
+    params: list[ParamSpec] = Field(default_factory=list)
+    plan: dict[str, Any] = Field(default_factory=dict)
+    needs_login: bool = False
+    setup: list[SetupCall] = Field(default_factory=list)
+    priority: float = 0.0
+
+
+class SetupCall(BaseModel):
+    """A verified skill call that establishes a proposal's precondition (e.g. log in, fill cart)."""
+
+    skill: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Trajectory(BaseModel):
+    """The recorded attempt at a proposal."""
+
+    proposal_id: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    actions: list[ActionRecord] = Field(default_factory=list)
+    final_url: str = ""
+    answer: Any = None
+    error: str | None = None
+    state_change: list[str] = Field(default_factory=list)
+    alerts: list[str] = Field(default_factory=list)
+    statuses: list[str] = Field(default_factory=list)
+
+
+class Verdict(BaseModel):
+    """The judge's decision on a trajectory."""
+
+    success: bool
+    reasons: list[str] = Field(default_factory=list)
+    judge: Literal["programmatic", "llm"] = "programmatic"
+
+
+class CandidateSkill(BaseModel):
+    """Induced code awaiting verification."""
+
+    site: str
+    name: str
+    code: str
+    params: list[ParamSpec] = Field(default_factory=list)
+    returns: str | None = None
+    proposal_id: str
+    flags: list[str] = Field(default_factory=list)
+
+
+class TestRun(BaseModel):
+    """One execution of a candidate on one input, in a fresh context against a reset site."""
+
+    inputs: dict[str, Any]
+    passed: bool
+    checked: str
+    error: str | None = None
+    returned: Any = None
+    duration_s: float = 0.0
+    expect_failure: bool = False
+
+
+class VerificationReport(BaseModel):
+    skill: str
+    runs: list[TestRun] = Field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        positives = [r for r in self.runs if not r.expect_failure]
+        return bool(positives) and all(r.passed for r in self.runs)
+
+
+TaskProposal.model_rebuild()

@@ -1,0 +1,77 @@
+"""The exploration target: a bundled site (served, resettable, with a database) or a live URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from agent.errors import TargetError
+from sites import RunningSite, SiteError, start_site
+from sites.registry import BUNDLED_SITES
+from sites.server import wait_reachable
+
+
+class Target:
+    """Where skills are learned. Bundled sites reset between tasks; live URLs cannot."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        *,
+        site: RunningSite | None = None,
+        accounts: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url
+        self.site = site
+        self.accounts = dict(accounts or (site.accounts if site else {}))
+
+    @property
+    def db_path(self) -> Path | None:
+        return self.site.db_path if self.site is not None else None
+
+    @property
+    def resettable(self) -> bool:
+        return self.site is not None
+
+    async def reset(self) -> None:
+        if self.site is not None:
+            await self.site.reset()
+
+    async def close(self) -> None:
+        if self.site is not None:
+            await self.site.stop()
+
+
+def library_site_name(target: str) -> str:
+    """The library key for a target: the bundled name, or the URL's host (dots → underscores)."""
+    if target in BUNDLED_SITES:
+        return target
+    host = urlsplit(target).netloc.replace(".", "_").replace(":", "_").replace("-", "_")
+    return host or "site"
+
+
+async def open_target(
+    target: str, *, theme: str = "v1", accounts: dict[str, str] | None = None
+) -> Target:
+    """Start a bundled site or check that a URL answers; one-line TargetError otherwise."""
+    if target.startswith(("http://", "https://")):
+        try:
+            await wait_reachable(target)
+        except SiteError as exc:
+            raise TargetError(str(exc)) from None
+        parts = urlsplit(target)
+        return Target(
+            library_site_name(target), f"{parts.scheme}://{parts.netloc}", accounts=accounts
+        )
+    if target not in BUNDLED_SITES:
+        raise TargetError(
+            f"unknown target {target!r}: use a bundled site ({', '.join(BUNDLED_SITES)}) "
+            "or an http(s) URL"
+        )
+    try:
+        site = await start_site(target, theme=theme)
+    except SiteError as exc:
+        raise TargetError(str(exc)) from None
+    return Target(target, site.base_url, site=site, accounts=accounts)
