@@ -186,6 +186,7 @@ class OpenAIChatModel:
                 "max_completion_tokens" if is_default_openai_url(self._base_url) else "max_tokens"
             )
             params[token_param] = max_tokens
+        schema_rejected = False
         if schema is not None and self._structured_output:
             response_format = {
                 "type": "json_schema",
@@ -200,14 +201,19 @@ class OpenAIChatModel:
             except openai.APIStatusError as exc:
                 if exc.status_code not in _SCHEMA_REJECTED_STATUSES:
                     raise self._call_error(exc) from exc
-                self._structured_output = False
+                schema_rejected = True
         if schema is not None and attempt == 0:
-            # Later attempts end with feedback that already carries the instruction.
+            # Feedback on later attempts already carries the instruction.
             conversation = with_instruction(conversation, json_instruction(schema))
         try:
-            return await self._request({**params, "messages": conversation}, None)
+            reply = await self._request({**params, "messages": conversation}, None)
         except openai.APIStatusError as exc:
             raise self._call_error(exc) from exc
+        if schema_rejected:
+            # The same request went through without response_format: the server
+            # does not take it, so stop sending it.
+            self._structured_output = False
+        return reply
 
     async def _request(
         self, params: dict[str, Any], response_format: dict[str, Any] | None

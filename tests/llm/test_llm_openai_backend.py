@@ -259,3 +259,16 @@ async def test_concurrency_is_limited_per_model_instance(server: FakeOpenAIServe
 
 async def test_preflight_lists_models(server: FakeOpenAIServer, model: OpenAIChatModel) -> None:
     assert await model.preflight() == ["fake-model"]
+
+
+async def test_a_400_unrelated_to_response_format_keeps_structured_output(
+    server: FakeOpenAIServer, model: OpenAIChatModel
+) -> None:
+    server.enqueue(error(400, "context too long"), error(400, "context too long"))
+
+    with pytest.raises(LLMCallError, match="context too long"):
+        await model.complete(MESSAGES, schema=Person)
+
+    assert model.structured_output is True
+    assert "response_format" in server.requests[0]
+    assert "response_format" not in server.requests[1]
