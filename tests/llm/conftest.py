@@ -4,11 +4,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from fake_openai_server import FakeOpenAIServer
+from llm_support import FAST_RETRY, TEST_API_KEY
 
-from agent.llm import OpenAIChatModel, RetryPolicy
-
-FAST_RETRY = RetryPolicy(max_attempts=3, base_delay_s=0.01, max_delay_s=0.05)
-TEST_API_KEY = "sk-test-0123456789abcdefghijklmnop"
+from agent.llm import OpenAIChatModel
 
 
 @pytest.fixture(scope="session")

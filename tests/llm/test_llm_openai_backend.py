@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import FAST_RETRY, TEST_API_KEY
 from fake_openai_server import FakeOpenAIServer, error, reply
+from llm_support import FAST_RETRY, TEST_API_KEY
 from pydantic import BaseModel
 
 from agent.llm import (

@@ -6,8 +6,8 @@ import socket
 from pathlib import Path
 
 import pytest
-from conftest import TEST_API_KEY
 from fake_openai_server import FakeOpenAIServer
+from llm_support import TEST_API_KEY
 
 from agent.llm import (
     LLMConfigError,
