@@ -71,6 +71,7 @@ class SkillIndex:
         conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable on app crash, fewer fsyncs
             yield Database(conn, execute_plugins=False)
         finally:
             conn.close()

@@ -11,14 +11,11 @@ import textwrap
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
-
-from langchain_core.tools import StructuredTool
+from typing import TYPE_CHECKING, Any
 
 from .docstrings import parse_docstring
 from .exporters import ExportFormat
 from .index import SkillIndex
-from .langchain_tools import structured_tool
 from .loader import import_module_file, module_name_for
 from .models import SKILL_STATUSES, Provenance, Skill, SkillParam, SkillStatus, TestRecord, utc_now
 from .module_writer import (
@@ -31,6 +28,9 @@ from .module_writer import (
 )
 from .policy import check_skill_code, normalized_code_hash
 from .tool_schemas import openai_tool
+
+if TYPE_CHECKING:
+    from langchain_core.tools import StructuredTool
 
 _SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 INDEX_FILE = "index.db"
@@ -259,6 +259,8 @@ class SkillLibrary:
 
     def as_langchain_tools(self, site: str, page: Any) -> builtins.list[StructuredTool]:
         """One `StructuredTool` per verified skill, each calling the skill with `page`."""
+        from .langchain_tools import structured_tool  # langchain-core is slow to import
+
         module = self.load(site)
         return [
             structured_tool(skill, getattr(module, skill.name), page)

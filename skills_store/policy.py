@@ -149,6 +149,8 @@ def check_skill_code(code: str, *, allowed_calls: Iterable[str] = frozenset()) -
         first = tree.body[0] if tree.body else tree
         if tree.body and isinstance(tree.body[0], ast.AsyncFunctionDef):
             first = tree.body[1]
+        if isinstance(first, ast.FunctionDef):
+            raise _fail(first, "a skill must be an 'async def', not a plain 'def'")
         raise _fail(
             first,
             f"{_describe_stmt(first)} is not allowed: a skill is exactly one top-level "
@@ -173,6 +175,8 @@ def check_module_code(code: str) -> list[ParsedSkill]:
             _check_module_import(stmt)
         elif _is_all_assignment(stmt):
             continue
+        elif isinstance(stmt, ast.FunctionDef):
+            raise _fail(stmt, f"'{stmt.name}' must be an 'async def', not a plain 'def'")
         else:
             raise _fail(stmt, f"{_describe_stmt(stmt)} is not allowed at module level")
     names = [f.name for f in functions]
