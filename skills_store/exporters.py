@@ -47,7 +47,7 @@ def export_langchain(library: SkillLibrary, site: str, out_path: str | Path) -> 
     library.load(site)  # checks the site exists
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    skills = library.list(site=site, status="verified")
+    skills = library.module_skills(site)
     write_atomic(out, format_source(render_langchain_module(site, skills)))
     return out
 

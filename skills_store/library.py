@@ -24,6 +24,7 @@ from .module_writer import (
     format_source,
     read_fingerprint,
     render_module,
+    self_contained,
     write_atomic,
 )
 from .policy import check_skill_code, normalized_code_hash
@@ -58,6 +59,8 @@ class SkillLibrary:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
+        if self.path.exists() and not self.path.is_dir():
+            raise LibraryError(f"cannot use skill library at {self.path}: not a directory")
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except (FileExistsError, NotADirectoryError):
@@ -179,12 +182,23 @@ class SkillLibrary:
             self.write_module(site)
         return self.get(name, site, version=skill.version)
 
+    def module_skills(self, site: str) -> builtins.list[Skill]:
+        """The skills the site's module holds: the latest verified version of each skill,
+        minus any that call a skill of the site with no verified version (they could not run).
+        """
+        with self._index.read() as session:
+            verified = session.latest(site=site, status="verified")
+            site_names = set(session.names(site))
+        return self_contained(verified, site_names)
+
     def write_module(self, site: str) -> Path:
-        """(Re)write `<site>.py` from the index: latest verified version of each skill."""
+        """(Re)write `<site>.py` from the index (see `module_skills`), atomically."""
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
-            skills = self.list(site=site, status="verified")
-            source = format_source(render_module(site, skills))
+            # Every writer holds the lock while its temp file exists: any left now is debris.
+            for leftover in self.path.glob(f".{path.name}.*.tmp"):
+                leftover.unlink(missing_ok=True)
+            source = format_source(render_module(site, self.module_skills(site)))
             write_atomic(path, source)
         return path
 
@@ -247,7 +261,7 @@ class SkillLibrary:
         """Import the site's module (regenerated first if stale): its attributes are the skills."""
         path = self.module_path(site)
         self._require_site(site)
-        skills = self.list(site=site, status="verified")
+        skills = self.module_skills(site)
         if not path.is_file() or read_fingerprint(path) != fingerprint(site, skills):
             self.write_module(site)
         return import_module_file(path, module_name_for(site, self.path))
@@ -255,7 +269,7 @@ class SkillLibrary:
     def as_openai_tools(self, site: str) -> builtins.list[dict[str, Any]]:
         """OpenAI function-calling tool definitions for the site's verified skills."""
         self._require_site(site)
-        return [openai_tool(skill) for skill in self.list(site=site, status="verified")]
+        return [openai_tool(skill) for skill in self.module_skills(site)]
 
     def as_langchain_tools(self, site: str, page: Any) -> builtins.list[StructuredTool]:
         """One `StructuredTool` per verified skill, each calling the skill with `page`."""
@@ -264,7 +278,7 @@ class SkillLibrary:
         module = self.load(site)
         return [
             structured_tool(skill, getattr(module, skill.name), page)
-            for skill in self.list(site=site, status="verified")
+            for skill in self.module_skills(site)
             if hasattr(module, skill.name)
         ]
 

@@ -71,6 +71,20 @@ def render_module(site: str, skills: Sequence[Skill]) -> str:
     return text + "\n"
 
 
+def self_contained(skills: Sequence[Skill], site_names: set[str]) -> list[Skill]:
+    """Drop, repeatedly, skills that call a site skill missing from the set."""
+    kept = {s.name: s for s in skills}
+    calls = {s.name: names_used([s.code]) & (site_names - {s.name}) for s in skills}
+    changed = True
+    while changed:
+        changed = False
+        for name in list(kept):
+            if not calls[name] <= kept.keys():
+                del kept[name]
+                changed = True
+    return [s for s in skills if s.name in kept]
+
+
 def names_used(sources: Iterable[str]) -> set[str]:
     names: set[str] = set()
     for source in sources:

@@ -113,6 +113,7 @@ def test_interrupted_write_and_stale_module_still_load(library: SkillLibrary) ->
     leftover.write_text("async def view_cart(page")  # a half-written temp file
     path.write_text(path.read_text()[:120])  # and a truncated module
     assert library.load("shop").view_cart
+    assert not leftover.exists()  # debris is cleared by the next write
     path.unlink()
     assert library.load("shop").view_cart
 
@@ -135,3 +136,19 @@ def test_reload_picks_up_new_skills(library: SkillLibrary) -> None:
     assert not hasattr(first, "add_to_cart")
     assert second.add_to_cart and second.view_cart
     assert sys.modules[second.__name__] is second
+
+
+def test_skill_calling_an_unverified_skill_is_left_out(library: SkillLibrary) -> None:
+    library.add(ADD_TO_CART, "shop", status="candidate")
+    buy = (
+        "async def buy(page: Page, product: str) -> None:\n"
+        '    """Add one product to the cart."""\n'
+        "    await add_to_cart(page, product, quantity=1)\n"
+    )
+    library.add(buy, "shop", status="verified")
+    assert library.load("shop").__all__ == []  # buy could not run without add_to_cart
+    assert library.as_openai_tools("shop") == []
+    library.set_status("shop", "add_to_cart", "verified")
+    shop = library.load("shop")
+    assert shop.__all__ == ["add_to_cart", "buy"]
+    assert _ruff_check(library.module_path("shop"), *PROJECT_RULES).returncode == 0
