@@ -27,7 +27,7 @@ from .module_writer import (
     self_contained,
     write_atomic,
 )
-from .policy import check_skill_code, normalized_code_hash
+from .policy import PolicyViolation, check_skill_code, normalized_code_hash
 from .tool_schemas import openai_tool
 
 if TYPE_CHECKING:
@@ -191,15 +191,19 @@ class SkillLibrary:
             site_names = set(session.names(site))
         return self_contained(verified, site_names)
 
-    def write_module(self, site: str) -> Path:
-        """(Re)write `<site>.py` from the index (see `module_skills`), atomically."""
+    def write_module(self, site: str, *, force: bool = False) -> Path:
+        """(Re)write `<site>.py` from the index (see `module_skills`), atomically.
+
+        Skipped when the file already holds exactly these skill versions, unless `force`.
+        """
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
             # Every writer holds the lock while its temp file exists: any left now is debris.
             for leftover in self.path.glob(f".{path.name}.*.tmp"):
                 leftover.unlink(missing_ok=True)
-            source = format_source(render_module(site, self.module_skills(site)))
-            write_atomic(path, source)
+            skills = self.module_skills(site)
+            if force or read_fingerprint(path) != fingerprint(site, skills):
+                write_atomic(path, format_source(render_module(site, skills)))
         return path
 
     # reading --------------------------------------------------------------------------------
@@ -258,13 +262,20 @@ class SkillLibrary:
     # using ----------------------------------------------------------------------------------
 
     def load(self, site: str) -> ModuleType:
-        """Import the site's module (regenerated first if stale): its attributes are the skills."""
+        """Import the site's module: its attributes are the skills (see `module_skills`).
+
+        The file is a cache of the index: it is regenerated when stale, and once more if it was
+        edited into something the module policy refuses or that does not compile.
+        """
         path = self.module_path(site)
         self._require_site(site)
-        skills = self.module_skills(site)
-        if not path.is_file() or read_fingerprint(path) != fingerprint(site, skills):
-            self.write_module(site)
-        return import_module_file(path, module_name_for(site, self.path))
+        self.write_module(site)  # no-op when the file is current
+        name = module_name_for(site, self.path)
+        try:
+            return import_module_file(path, name)
+        except (PolicyViolation, SyntaxError):
+            self.write_module(site, force=True)
+            return import_module_file(path, name)
 
     def as_openai_tools(self, site: str) -> builtins.list[dict[str, Any]]:
         """OpenAI function-calling tool definitions for the site's verified skills."""

@@ -13,6 +13,7 @@ import pytest
 from store_helpers import ADD_TO_CART, ADD_TO_CART_V2, SEARCH_PRODUCTS, VIEW_CART
 
 from skills_store import PolicyViolation, SkillLibrary, SkillNotFoundError
+from skills_store.loader import import_module_file
 
 REPO = Path(__file__).resolve().parents[2]
 RUFF = Path(sys.executable).parent / "ruff"
@@ -118,14 +119,20 @@ def test_interrupted_write_and_stale_module_still_load(library: SkillLibrary) ->
     assert library.load("shop").view_cart
 
 
-def test_tampered_module_is_refused_on_load(library: SkillLibrary) -> None:
+def test_tampered_module_is_refused_by_the_loader_and_healed_by_load(
+    library: SkillLibrary,
+) -> None:
     library.add(VIEW_CART, "shop", status="verified")
     path = library.module_path("shop")
     source = path.read_text()
     path.write_text(source.replace("from __future__", "import os\nfrom __future__", 1))
-    # the fingerprint still matches, so the file is imported as is - and refused by the policy
+    # the fingerprint still matches, but the loader re-checks the file against the policy
     with pytest.raises(PolicyViolation, match="import is not allowed at module level"):
-        library.load("shop")
+        import_module_file(path, "tampered_shop")
+    assert "tampered_shop" not in sys.modules
+    shop = library.load("shop")  # the index is the source of truth: the file is rewritten
+    assert not hasattr(shop, "os")
+    assert path.read_text() == source
 
 
 def test_reload_picks_up_new_skills(library: SkillLibrary) -> None:
