@@ -96,6 +96,9 @@ async def solve_choose_list(page: Page, episode: Episode) -> None:
 async def solve_use_autocomplete(page: Page, episode: Episode) -> None:
     start, end = episode.fields["start"], episode.fields.get("end", "")
     field = page.get_by_label("Tags")
+    # Click first so the mouse rests on the field: a menu opening under a resting pointer makes
+    # jQuery UI activate the item beneath it, and a later click selects *that* item.
+    await field.click()
     await field.press_sequentially(start)
     # jQuery UI renders the suggestions as a plain list (no listbox/option roles).
     suggestions = page.get_by_role("list").get_by_role("listitem")

@@ -6,11 +6,12 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 from playwright.async_api import Page
 from starlette.testclient import TestClient
 
 import sites
-from agent.browser.session import BrowserSession
+from agent.browser import BrowserSession
 from sites.miniwob import (
     CURATED_TASKS,
     SITE,
@@ -21,6 +22,7 @@ from sites.miniwob import (
     wait_for_done,
 )
 from sites.miniwob.app import create_app
+from sites.miniwob.check import check_miniwob
 from sites.miniwob.solvers import SOLVERS
 from sites.miniwob.tasks import begin, intent_template, judge, make_specs
 
@@ -90,16 +92,13 @@ def test_specs_split_by_disjoint_seeds() -> None:
 # ---------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="module")
+# `browser` is the session-wide BrowserSession from tests/sites/conftest.py.
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def miniwob_site() -> AsyncIterator[sites.RunningSite]:
     async with sites.serve("miniwob") as site:
         yield site
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[BrowserSession]:
-    async with BrowserSession() as session:
-        yield session
 
 
 @pytest.fixture
@@ -200,3 +199,15 @@ async def test_one_curated_task_per_category_starts_an_episode(page: Page) -> No
         if not episode.utterance or (await read_reward(page)).done:
             failed.append(task.name)
     assert len(sample) >= 8 and failed == []
+
+
+@pytest.mark.browser
+async def test_check_runs_solvers_and_noops(
+    miniwob_site: sites.RunningSite, browser: BrowserSession
+) -> None:
+    report = await check_miniwob(
+        browser, miniwob_site.base_url, tasks=["click-test", "focus-text"], seeds=[3]
+    )
+    assert report.ok, report.rows
+    assert report.summary() == "2/2 solver runs earn reward 1; 2/2 no-op runs earn none"
+    assert all(row.noop_reward == -1.0 for row in report.rows)
