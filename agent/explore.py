@@ -67,8 +67,40 @@ def _redact(proposal: TaskProposal, inputs: dict[str, Any]) -> dict[str, Any]:
     return {k: ("[secret]" if k in secret else v) for k, v in inputs.items()}
 
 
+async def probe_entities(wb: Workbench, proposal: TaskProposal) -> TaskProposal:
+    """Keep test entities whose page really shows the form (e.g. not already reviewed)."""
+    entity = proposal.plan["entity"]
+    candidates: dict[str, str] = entity.get("candidates", {})
+    sig = proposal.plan["signature"]
+    wanted = (sig[0], sig[1], tuple(sig[2]))
+    keep: list[str] = []
+    context, page = await wb.fresh_page(proposal.setup)
+    try:
+        for name, path in candidates.items():
+            await page.goto(path)
+            facts = await page_facts(page)
+            if any(f.signature() == wanted and f.visible for f in facts.forms):
+                keep.append(name)
+            if len(keep) == len(proposal.plan["inputs"]):
+                break
+    finally:
+        await wb.close(context)
+    if len(keep) < len(proposal.plan["inputs"]):
+        return proposal
+    plan = dict(proposal.plan)
+    plan["inputs"] = [
+        dict(row, **{entity["param"]: keep[i]}) for i, row in enumerate(plan["inputs"])
+    ]
+    return proposal.model_copy(update={"plan": plan})
+
+
 async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> AttemptResult:
     """Practise, judge, induce, verify and (if verified) store one proposal."""
+    if proposal.plan["kind"] == "entity" and proposal.plan["entity"].get("candidates"):
+        try:
+            proposal = await probe_entities(wb, proposal)
+        except SetupError:
+            pass
     folder = wb.run_dir / "attempts" / proposal.id
     write_json(folder / "proposal.json", proposal)
     result = AttemptResult(

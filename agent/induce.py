@@ -17,6 +17,9 @@ if await problems.count() > 0:
 """
 
 
+DOC_WIDTH = 80
+
+
 class _ExactNames(ast.NodeTransformer):
     """`get_by_role(..., name=<param>)` matches substrings; make it exact."""
 
@@ -59,7 +62,7 @@ def _signature(name: str, params: list[ParamSpec], returns: str | None) -> str:
 
 
 def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | None) -> str:
-    lines = [proposal.description, ""]
+    lines = [*textwrap.wrap(proposal.description, DOC_WIDTH), ""]
     if params:
         lines.append("Args:")
         for p in params:
@@ -67,15 +70,21 @@ def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | N
             if p.example not in (None, "") and p.role not in ("secret", "username"):
                 example = f", e.g. {p.example!r}"
             optional = "; None leaves it unset" if p.default == "None" else ""
-            lines.append(f"    {p.name}: {p.description}{example}{optional}.")
+            lines += textwrap.wrap(
+                f"{p.name}: {p.description}{example}{optional}.",
+                DOC_WIDTH,
+                initial_indent="    ",
+                subsequent_indent="        ",
+            )
         lines.append("")
     lines.append("Returns:")
     if returns:
         lines.append("    The names listed on the results page, in the order the site shows them.")
     else:
-        lines.append(
-            "    None. Raises RuntimeError with the site's message if the site reports an error."
-        )
+        lines += [
+            "    None. Raises RuntimeError with the site's message if the site reports",
+            "    an error.",
+        ]
     args = ", ".join(
         repr(p.example)
         if p.example is not None and p.role not in ("secret", "username")

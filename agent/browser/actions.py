@@ -42,6 +42,8 @@ class Actor:
         target: Target | None,
         value: str | None = None,
         param: str | None = None,
+        *,
+        perform: bool = True,
     ) -> ActionRecord:
         began = time.perf_counter()
         before = _path(self.page.url)
@@ -53,7 +55,9 @@ class Actor:
             if target is not None:
                 raw, ref = self._resolve(target)
                 locator, source, anchored = await stable_locator(self.page, raw)
-                if kind == "click":
+                if not perform:
+                    pass
+                elif kind == "click":
                     await locator.click()
                 elif kind == "fill":
                     await locator.fill(value or "")
@@ -90,6 +94,11 @@ class Actor:
         )
         self.records.append(record)
         return record
+
+    async def locate(self, kind: ActionKind, target: Target, param: str) -> ActionRecord:
+        """Record the stable locator of an optional field without acting on it (its value is
+        unset in this attempt), so the induced skill can still set it when asked."""
+        return await self._act(kind, target, None, param, perform=False)
 
     async def goto(self, url: str, param: str | None = None) -> ActionRecord:
         return await self._act("goto", None, url, param)

@@ -62,6 +62,9 @@ def _replace_in_constant(
 ) -> ast.expr | None:
     """An expression for string `value` with parameter values replaced, or None if none occur."""
     for name, raw in sorted(params.items(), key=lambda kv: -len(kv[1])):
+        if raw and len(value) >= 8 and value in raw:
+            # Playwright shortens long accessible names: a part of the value stands for it
+            return ast.Name(id=name, ctx=ast.Load())
         if not raw or raw not in value:
             continue
         if value == raw:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 
-STOP = {"the", "a", "an", "your", "my", "this", "of", "to", "for", "and", "or", "please", "new"}
+STOP = {"the", "a", "an", "your", "my", "this", "of", "and", "or", "please"}
 RESERVED = {"page", "expect", "self"}
 
 

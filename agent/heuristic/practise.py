@@ -9,7 +9,9 @@ from playwright.async_api import Locator, Page
 
 from agent.browser.actions import Actor, record_call
 from agent.heuristic.facts import FormFact, page_facts
-from agent.models import TaskProposal, Trajectory
+from agent.models import ActionKind, TaskProposal, Trajectory
+
+_KINDS: dict[str, ActionKind] = {"select": "select", "check": "check", "fill": "fill"}
 
 
 class PractiseError(Exception):
@@ -60,6 +62,10 @@ async def practise(
                 await actor.goto(plan["page"])
             if via["how"] in ("search", "listing"):
                 link = page.get_by_role("main").get_by_role("link", name=entity_name, exact=True)
+                if await link.count() == 0:
+                    link = page.get_by_role("link", name=entity_name, exact=True)
+                if await link.count() == 0:
+                    raise PractiseError(f"no link named {entity_name!r} on {page.url}")
                 rec = await actor.click(link.first, param=entity["param"])
                 if not rec.ok:
                     raise PractiseError(rec.error or "link not found")
@@ -72,9 +78,10 @@ async def practise(
             form_locator = page.locator("form").nth(form.index)
             for step in plan["fields"]:
                 value = inputs.get(step["param"])
-                if value is None:
-                    continue
                 field = form_locator.locator(f'[name="{step["name"]}"]').first
+                if value is None:
+                    await actor.locate(_KINDS[step["op"]], field, step["param"])
+                    continue
                 if step["op"] == "select":
                     rec = await actor.select(field, str(value), param=step["param"])
                 elif step["op"] == "check":

@@ -119,6 +119,7 @@ def _plan_fields(
             op = "fill"
             if field.type == "password":
                 password_param = param
+                spec.role = "secret"
         spec.example = values[0]
         specs.append(spec)
         columns[param] = [values[i % len(values)] for i in range(N_INPUTS)]
@@ -154,9 +155,28 @@ def _skill_name(
             )
         return f"{verb}_{entity.noun if entity else 'item'}"
     if kind == "page" and "_" not in verb:
-        extra = slug(form.heading or page.h1, max_words=2)
+        statics = [s for s in form.action_path.split("/") if s and not s.isdigit()]
+        extra = slug(statics[-1]) if statics else slug(page.h1, max_words=2)
         return f"{verb}_{extra}" if extra and extra != verb else verb
     return verb
+
+
+def _differ_from_current(
+    rows: list[dict[str, Any]],
+    steps: list[dict[str, Any]],
+    forms: list[FormFact],
+    names: list[str],
+) -> None:
+    """A row's number field must change (e.g. a cart quantity), or nothing observable happens."""
+    for step in steps:
+        for i, row in enumerate(rows):
+            form = next((f for f in forms if names[i] in f.row_text), None)
+            field = next((f for f in form.inputs if f.name == step["name"]), None) if form else None
+            if field is None or field.type != "number" or not field.value.isdigit():
+                continue
+            current = int(field.value)
+            high = int(field.max) if (field.max or "").isdigit() else current + 2
+            row[step["param"]] = current + 1 if current + 1 <= high else max(current - 1, 1)
 
 
 def _row_entity(
@@ -253,7 +273,7 @@ def _proposal_for(
         if entity is None:
             return None
     elif kind == "entity" and entity is not None:
-        entity_names = [n for n in entity.examples if n != page.h1][: N_INPUTS + 2]
+        entity_names = [n for n in entity.examples if n != page.h1][:N_INPUTS]
     if entity is not None and kind in ("row", "entity"):
         entity_param = entity.noun
         taken.add(entity_param)
@@ -275,6 +295,8 @@ def _proposal_for(
         specs.insert(0, spec)
         for i, row in enumerate(rows):
             row[entity_param] = entity_names[i]
+        if kind == "row":
+            _differ_from_current(rows, plan["fields"], same, entity_names)
         assert entity is not None
         via: dict[str, Any]
         if kind == "row":
@@ -291,6 +313,10 @@ def _proposal_for(
                 return None
             via["source"] = sources.pop()
         plan["entity"] = {"param": entity_param, "pattern": entity.pattern, "via": via}
+        if kind == "entity":
+            plan["entity"]["candidates"] = {
+                n: p for n, p in list(entity.examples.items())[:12] if n != page.h1
+            }
     name = _skill_name(kind, submit, form, page, entity, entity_names[0] if entity_names else None)
     negatives: list[dict[str, Any]] = []
     if kind == "login":
@@ -330,6 +356,9 @@ def _proposal_for(
         if len(words) < N_INPUTS:
             return None
         base = [{"query": w} for w in words[:N_INPUTS]]
+        for spec in specs:
+            if spec.name == "query":
+                spec.example = words[0]
         extras = [dict(rows[0], query=""), dict(rows[1], query="")] if len(specs) > 1 else []
         rows = base + [
             {k: v for k, v in r.items() if k == "query" or v is not None} for r in extras
@@ -350,7 +379,14 @@ def _proposal_for(
         title=f"{submit} ({page.h1 or page.path})",
         kind="information" if kind == "search" else "procedural",
         skill_name=name,
-        description=_describe(kind, submit, page, entity),
+        description=_describe(
+            kind,
+            submit.replace(entity_names[0], f"<{entity_param}>")
+            if entity_names and entity_param
+            else submit,
+            page,
+            entity,
+        ),
         start_url=plan["page"],
         params=specs,
         plan=plan,
@@ -382,7 +418,7 @@ def _describe(kind: str, submit: str, page: PageFacts, entity: Entity | None) ->
         return f"Open a {entity.noun if entity else 'item'} page and use its '{submit}' form."
     if kind == "row":
         noun = entity.noun if entity else "item"
-        return f"On '{where}', use the '{submit}' form of the row for one {noun}."
+        return f"On the '{where}' page, press '{submit}' in the row of one {noun}."
     return f"Fill in and submit the '{submit}' form on '{where}'."
 
 
