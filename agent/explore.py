@@ -91,7 +91,11 @@ async def probe_entities(wb: Workbench, proposal: TaskProposal) -> TaskProposal:
     plan["inputs"] = [
         dict(row, **{entity["param"]: keep[i]}) for i, row in enumerate(plan["inputs"])
     ]
-    return proposal.model_copy(update={"plan": plan})
+    params = [
+        p.model_copy(update={"example": keep[0]}) if p.name == entity["param"] else p
+        for p in proposal.params
+    ]
+    return proposal.model_copy(update={"plan": plan, "params": params})
 
 
 async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> AttemptResult:

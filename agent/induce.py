@@ -87,7 +87,9 @@ def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | N
         ]
     args = ", ".join(
         repr(p.example)
-        if p.example is not None and p.role not in ("secret", "username")
+        if p.example is not None
+        and p.role not in ("secret", "username")
+        and len(repr(p.example)) <= 30
         else p.name
         for p in params
         if p.default is None
