@@ -22,6 +22,7 @@ episode (a no-op) is a failure. Every instance is `kind="state"`: the page state
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -109,13 +110,34 @@ def make_specs(
 
 
 def intent_template(utterance: str, fields: dict[str, str]) -> str:
-    """The utterance with each field value replaced by `{{key}}` (longest values first)."""
-    values = sorted({v: k for k, v in fields.items() if v}.items(), key=lambda kv: -len(kv[0]))
-    if not values:
+    """The utterance with each field value replaced by `{{key}}`.
+
+    Longer values are replaced first; when several keys share a value, its occurrences go to
+    those keys in order. A JSON utterance (FlightWoB) keeps its shape: `{"key": "{{key}}"}`.
+    """
+    if utterance.startswith("{"):
+        try:
+            instruction = json.loads(utterance)
+        except json.JSONDecodeError:
+            instruction = None
+        if isinstance(instruction, dict):
+            return json.dumps({key: "{{" + key + "}}" for key in instruction})
+    keys_by_value: dict[str, list[str]] = {}
+    for key, value in fields.items():
+        if value:
+            keys_by_value.setdefault(value, []).append(key)
+    if not keys_by_value:
         return utterance
-    lookup = dict(values)
-    pattern = re.compile("|".join(re.escape(v) for v, _ in values))
-    return pattern.sub(lambda m: "{{" + lookup[m.group(0)] + "}}", utterance)
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(keys_by_value, key=len)[::-1]))
+    used: dict[str, int] = {}
+
+    def placeholder(match: re.Match[str]) -> str:
+        keys = keys_by_value[match.group(0)]
+        i = used.get(match.group(0), 0)
+        used[match.group(0)] = i + 1
+        return "{{" + keys[min(i, len(keys) - 1)] + "}}"
+
+    return pattern.sub(placeholder, utterance)
 
 
 def _template_id(task: MiniWoBTask) -> int:

@@ -79,6 +79,14 @@ def test_intent_template_replaces_field_values() -> None:
         'Enter the username "{{username}}" and the password "{{password}}" into the text fields.'
     )
     assert intent_template("Click the button.", {}) == "Click the button."
+    same = {"Departure Month": "3", "Returning Month": "3"}
+    assert intent_template("Leave 3/1, back 3/9", same) == (
+        "Leave {{Departure Month}}/1, back {{Returning Month}}/9"
+    )
+    assert json.loads(intent_template('{"Departure Day": 9, "Departure City": "Boston"}', {})) == {
+        "Departure Day": "{{Departure Day}}",
+        "Departure City": "{{Departure City}}",
+    }
 
 
 def test_specs_split_by_disjoint_seeds() -> None:
