@@ -17,7 +17,7 @@ SITE = SiteDefinition(
     ),
     seed=seed,
     create_app=create_app,
-    seed_version="1",
+    seed_version="2",
     themes=("v1", "v2"),
     accounts=accounts(),
     tasks_file=Path(__file__).parent / "tasks.json",

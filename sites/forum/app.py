@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -103,8 +104,9 @@ class ForumApp:
     @staticmethod
     def login_redirect(request: Request) -> Response:
         target = request.url.path
-        if request.method == "POST":
-            target = request.headers.get("referer", "/").split(request.url.netloc, 1)[-1] or "/"
+        if request.method == "POST":  # come back to the page the form was on
+            referer = urlsplit(request.headers.get("referer", "/"))
+            target = referer.path + (f"?{referer.query}" if referer.query else "")
         return RedirectResponse(Paths.with_query("/login", {"next": target}), status_code=303)
 
     @staticmethod

@@ -92,7 +92,7 @@ class Builder:
 
 OPEN_POST = [
     "await page.get_by_role('searchbox', name='Search').fill({title!r})",
-    "await page.get_by_role('button', name='Search', exact=True).click()",
+    "await page.get_by_role('searchbox', name='Search').press('Enter')",
     "await page.get_by_role('link', name={title!r}, exact=True).click()",
     "await expect(page.get_by_role('heading', level=1)).to_have_text({title!r})",
 ]
@@ -157,7 +157,7 @@ def build(conn: sqlite3.Connection) -> list[dict[str, Any]]:
             "reference": [
                 "import re",
                 "await page.get_by_role('searchbox', name='Search').fill({!r})".format(v["title"]),
-                "await page.get_by_role('button', name='Search', exact=True).click()",
+                "await page.get_by_role('searchbox', name='Search').press('Enter')",
                 "post = page.get_by_role('article', name={!r}, exact=True)".format(v["title"]),
                 "return await post.get_by_role('link', name=re.compile(r'^\\d+ comments?$'))"
                 ".inner_text()",

@@ -46,7 +46,9 @@ def post(conn: sqlite3.Connection, post_id: int) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-def user_votes(conn: sqlite3.Connection, username: str | None, post_ids: list[int]) -> dict:
+def user_votes(
+    conn: sqlite3.Connection, username: str | None, post_ids: list[int]
+) -> dict[int, int]:
     """post_id → +1/-1 for the posts among `post_ids` that `username` voted on."""
     if not username or not post_ids:
         return {}

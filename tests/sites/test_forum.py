@@ -167,7 +167,6 @@ def test_writes_vote_comment_post_subscribe(v1: TestClient, db: Path) -> None:
     created = v1.post("/submit", data={"forum": "space", "title": "Hello space", "body": "hi"})
     assert "Your post was submitted." in created.text
     new_id = rows(db, "SELECT id FROM posts WHERE title = 'Hello space'")[0][0]
-    assert v1.get(f"/f/books/{pid}/edit").status_code in (200, 403)
     assert v1.post(f"/f/space/{new_id}/edit", data={"title": "Hello again"}).status_code == 200
     assert rows(db, f"SELECT title FROM posts WHERE id = {new_id}") == [("Hello again",)]
     assert "Delete this post?" in v1.get(f"/f/space/{new_id}").text
