@@ -322,10 +322,11 @@ async def test_check_passes_for_every_task(
     report = await check_site(shop_site, shop_site.tasks(), browser)
     failures = [c for c in report.checks if not c.reference_passed or c.noop_passed]
     assert report.ok, [(c.task_id, c.reference_detail, c.noop_detail) for c in failures]
+    assert len(report.checks) == len(shop_site.tasks())
 
 
 @pytest.mark.browser
-async def test_widgets_dropdown_and_modal(
+async def test_widgets_dropdown_modal_and_counter(
     shop_site: sites.RunningSite, browser: BrowserSession
 ) -> None:
     await shop_site.reset()
@@ -345,6 +346,9 @@ async def test_widgets_dropdown_and_modal(
         await page.get_by_label("Password").fill(SITE.accounts["alice"])
         await page.get_by_role("button", name="Log in").click()
         await expect(page.get_by_role("status")).to_contain_text("Welcome back, alice")
+        await page.goto("/product/2")
+        await page.get_by_label("Review", exact=True).fill("Nice")
+        await expect(page.get_by_text("4 characters (at least 10 needed)")).to_be_visible()
         orders = page.get_by_role("link", name="My orders")
         await expect(orders).to_be_hidden()
         await page.get_by_role("button", name="Account").click()

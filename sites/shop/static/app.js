@@ -1,4 +1,4 @@
-// Skillwright Shop widgets: dropdown menus, modal dialogs. Vanilla JS, no dependencies.
+// Skillwright Shop widgets: dropdown menus, modal dialogs, character counters. Vanilla JS, no dependencies.
 (function () {
   "use strict";
 
@@ -59,8 +59,23 @@
     });
   }
 
+  // Live character count under a textarea: <p data-char-count-for="ID" data-min="10">.
+  function setupCharCounts() {
+    document.querySelectorAll("[data-char-count-for]").forEach(function (hint) {
+      const field = document.getElementById(hint.getAttribute("data-char-count-for"));
+      const min = Number(hint.getAttribute("data-min") || 0);
+      if (!field) return;
+      function update() {
+        const n = field.value.trim().length;
+        hint.textContent = n + " characters" + (n < min ? " (at least " + min + " needed)" : "");
+      }
+      field.addEventListener("input", update);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupMenus();
     setupDialogs();
+    setupCharCounts();
   });
 })();
