@@ -20,7 +20,7 @@ from agent.induce import induce
 from agent.judge import judge
 from agent.models import SetupCall, TaskProposal, VerificationReport
 from agent.target import Target, open_target
-from agent.verify import capture, verify
+from agent.verify import capture, rows_before, verify
 from agent.workbench import SECRET_PREFIX, SetupError, Workbench
 from skills_store import Provenance, SkillLibrary, TestRecord
 
@@ -117,6 +117,7 @@ async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> Attempt
         result.reason = str(exc)
         return result
     try:
+        rows = await rows_before(page, proposal)
         before = snapshot(wb.target.db_path) if wb.target.db_path is not None else None
         trajectory = await practise(proposal, inputs, page, wb.skills())
         returned: Any = None
@@ -126,8 +127,10 @@ async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> Attempt
             returned = names
             result.result_pattern = pattern
             results_expr = await results_locator(page, names)
-        outcome = await capture(wb, page, before, returned, trajectory.error)
         await page.screenshot(path=str(folder / "practise.png"))
+        outcome = await capture(
+            wb, page, before, returned, trajectory.error, proposal=proposal, rows=rows
+        )
     finally:
         await wb.close(context, folder / "trace.zip")
     trajectory.inputs = _redact(proposal, trajectory.inputs)

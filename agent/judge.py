@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from agent.dbstate import TableChange, describe, values_present
 from agent.heuristic.facts import PageFacts
+from agent.heuristic.rows import judge_rows
 from agent.models import TaskProposal, Verdict
 
 
@@ -20,6 +21,8 @@ class Outcome(BaseModel):
     changes: list[TableChange] | None = None  # None: no database to look at
     returned: Any = None
     error: str | None = None
+    rows_before: dict[str, dict[str, str] | None] | None = None
+    rows_after: dict[str, dict[str, str] | None] | None = None
 
 
 def _text_values(proposal: TaskProposal, inputs: dict[str, Any]) -> list[str]:
@@ -73,18 +76,30 @@ def judge(proposal: TaskProposal, inputs: dict[str, Any], outcome: Outcome) -> V
                 f"heading names {name!r}: {named}",
             ],
         )
+    row_reason: list[str] = []
+    if kind == "row":
+        if outcome.rows_before is None or outcome.rows_after is None:
+            return Verdict(success=False, reasons=["row state was not captured"])
+        ok, why = judge_rows(proposal.plan, inputs, outcome.rows_before, outcome.rows_after)
+        if not ok:
+            return Verdict(success=False, reasons=[why])
+        row_reason = [why]
     # state-changing forms
     if outcome.changes is not None:
         missing = values_present(outcome.changes, _text_values(proposal, inputs))
         ok = bool(outcome.changes) and not missing
-        reasons = [f"database changed: {', '.join(describe(outcome.changes)) or 'nothing'}"]
+        reasons = [
+            *row_reason,
+            f"database changed: {', '.join(describe(outcome.changes)) or 'nothing'}",
+        ]
         if missing:
             reasons.append(f"inputs not stored: {missing}")
         return Verdict(success=ok, reasons=reasons)
     moved = outcome.url_path.split("?")[0] != proposal.plan.get("page")
-    ok = bool(facts.statuses) or moved
+    ok = bool(facts.statuses) or moved or bool(row_reason)
     return Verdict(
-        success=ok, reasons=[f"status messages: {facts.statuses[:2]}", f"page changed: {moved}"]
+        success=ok,
+        reasons=[*row_reason, f"status messages: {facts.statuses[:2]}", f"page changed: {moved}"],
     )
 
 

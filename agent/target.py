@@ -39,6 +39,14 @@ class Target:
         if self.site is not None:
             await self.site.reset()
 
+    async def save_state(self, dest: Path) -> None:
+        if self.site is not None:
+            await self.site.save_state(dest)
+
+    async def restore(self, source: Path) -> None:
+        if self.site is not None:
+            await self.site.restore(source)
+
     async def close(self) -> None:
         if self.site is not None:
             await self.site.stop()

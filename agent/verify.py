@@ -9,6 +9,7 @@ from playwright.async_api import Page
 
 from agent.dbstate import diff, snapshot
 from agent.heuristic.facts import page_facts
+from agent.heuristic.rows import RowState, row_names, row_state
 from agent.judge import Outcome, judge
 from agent.models import CandidateSkill, TaskProposal, TestRun, VerificationReport
 from agent.sandbox import compile_skill, run_skill
@@ -17,10 +18,24 @@ from agent.workbench import SetupError, Workbench
 MIN_DISTINCT_INPUTS = 3
 
 
+async def rows_before(page: Page, proposal: TaskProposal) -> RowState | None:
+    if proposal.plan.get("kind") != "row":
+        return None
+    return await row_state(page, proposal.plan, row_names(proposal.plan))
+
+
 async def capture(
-    wb: Workbench, page: Page, before: Any, returned: Any, error: str | None
+    wb: Workbench,
+    page: Page,
+    before: Any,
+    returned: Any,
+    error: str | None,
+    *,
+    proposal: TaskProposal | None = None,
+    rows: RowState | None = None,
 ) -> Outcome:
-    """Outcome of a run: page facts, database changes (bundled sites), returned value."""
+    """Outcome of a run: page facts, database changes (bundled sites), returned value, and for
+    row skills the rows before and after."""
     facts = None
     try:
         facts = await page_facts(page)
@@ -30,7 +45,18 @@ async def capture(
     if wb.target.db_path is not None and before is not None:
         changes = diff(before, snapshot(wb.target.db_path))
     path = facts.path if facts is not None else ""
-    return Outcome(url_path=path, facts=facts, changes=changes, returned=returned, error=error)
+    rows_after = None
+    if rows is not None and proposal is not None and error is None:
+        rows_after = await row_state(page, proposal.plan, list(rows))
+    return Outcome(
+        url_path=path,
+        facts=facts,
+        changes=changes,
+        returned=returned,
+        error=error,
+        rows_before=rows,
+        rows_after=rows_after,
+    )
 
 
 async def run_once(
@@ -53,6 +79,7 @@ async def run_once(
             expect_failure=expect_failure,
         )
     try:
+        rows = await rows_before(page, proposal)
         before = snapshot(wb.target.db_path) if wb.target.db_path is not None else None
         returned: Any = None
         error: str | None = None
@@ -61,7 +88,7 @@ async def run_once(
             returned = await run_skill(fn, page, inputs, wb.skill_timeout_s)
         except Exception as exc:
             error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        outcome = await capture(wb, page, before, returned, error)
+        outcome = await capture(wb, page, before, returned, error, proposal=proposal, rows=rows)
         verdict = judge(proposal, inputs, outcome)
         if expect_failure:
             passed = error is not None

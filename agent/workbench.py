@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ class Workbench:
         self.library = library
         self.run_dir = run_dir
         self.skill_timeout_s = skill_timeout_s
+        self._checkpoints: dict[str, tuple[Path, dict[str, Any]]] = {}
 
     @property
     def site(self) -> str:
@@ -60,7 +62,32 @@ class Workbench:
     async def fresh_page(
         self, setup: list[SetupCall], *, trace: bool = False
     ) -> tuple[BrowserContext, Page]:
-        """Reset the site, open a new context and page, and run the setup calls."""
+        """A new context and page on a reset site, after the setup calls.
+
+        On a resettable site the setup runs once; its result (database file + cookies) is a
+        checkpoint restored for later calls with the same setup, which is equivalent and fast.
+        """
+        if setup and self.target.resettable:
+            key = json.dumps([c.model_dump() for c in setup], sort_keys=True)
+            checkpoint = self._checkpoints.get(key)
+            if checkpoint is None:
+                context, _page = await self._run_setup(setup, trace=False)
+                state = await context.storage_state()
+                path = self.run_dir / "checkpoints" / f"{len(self._checkpoints)}.db"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                await self.target.save_state(path)
+                await context.close()
+                checkpoint = self._checkpoints[key] = (path, dict(state))
+            await self.target.restore(checkpoint[0])
+            context = await self.browser.new_context(
+                self.target.base_url, trace=trace, storage_state=checkpoint[1]
+            )
+            return context, await context.new_page()
+        return await self._run_setup(setup, trace=trace)
+
+    async def _run_setup(
+        self, setup: list[SetupCall], *, trace: bool
+    ) -> tuple[BrowserContext, Page]:
         await self.target.reset()
         context = await self.browser.new_context(self.target.base_url, trace=trace)
         page = await context.new_page()

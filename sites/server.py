@@ -61,6 +61,16 @@ class RunningSite:
             return
         await asyncio.to_thread(copy_db, self.pristine_path, self.db_path)
 
+    async def save_state(self, dest: Path) -> None:
+        """Copy the current database to `dest` (a checkpoint to `restore` later)."""
+        if self.db_path is not None:
+            await asyncio.to_thread(copy_db, self.db_path, dest)
+
+    async def restore(self, source: Path) -> None:
+        """Put the database back to a checkpoint taken with `save_state`."""
+        if self.db_path is not None:
+            await asyncio.to_thread(copy_db, source, self.db_path)
+
     def tasks(self) -> list:
         """The site's task suite (see `sites.tasks`)."""
         from sites.tasks import load_tasks

@@ -57,6 +57,17 @@ async def stable_locator(page: Page, target: Locator) -> tuple[Locator, str, str
     return picked, locator_source(normal) + f".nth({index})", "nth"
 
 
+def _shortened_tail(value: str, raw: str) -> int | None:
+    """Length of the end of `value` that is a shortened start of `raw` (≥ 6 characters, ending
+    at a word boundary of `raw`), as Playwright writes long accessible names; else None."""
+    for k in range(min(len(value), len(raw) - 1), 5, -1):
+        if value.endswith(raw[:k]) and (raw[k] == " " or raw[k - 1] == " "):
+            if k < len(value) and value[-k - 1] not in " \"'(":
+                continue
+            return k
+    return None
+
+
 def _replace_in_constant(
     value: str, params: dict[str, str], keyword: str | None
 ) -> ast.expr | None:
@@ -65,6 +76,13 @@ def _replace_in_constant(
         if raw and len(value) >= 8 and value in raw:
             # Playwright shortens long accessible names: a part of the value stands for it
             return ast.Name(id=name, ctx=ast.Load())
+        if raw and raw not in value:
+            tail = _shortened_tail(value, raw)
+            if tail is not None:
+                # `name="Quantity for Ceramic Table"` stands for "… Ceramic Table Lamp"
+                head = value[: len(value) - tail]
+                name_node = ast.FormattedValue(ast.Name(id=name, ctx=ast.Load()), -1, None)
+                return ast.JoinedStr([ast.Constant(head), name_node])
         if not raw or raw not in value:
             continue
         if value == raw:

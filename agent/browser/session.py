@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Playwright, Route, async_playwright
@@ -63,6 +64,7 @@ class BrowserSession:
         extra_origins: tuple[str, ...] = (),
         trace: bool = False,
         viewport: tuple[int, int] = (1280, 900),
+        storage_state: dict[str, Any] | None = None,
     ) -> BrowserContext:
         """A fresh context whose relative URLs resolve against `base_url`.
 
@@ -72,6 +74,7 @@ class BrowserSession:
             base_url=base_url,
             viewport={"width": viewport[0], "height": viewport[1]},
             service_workers="block",
+            storage_state=storage_state,  # type: ignore[arg-type]
         )
         allowed = {origin_of(base_url), *(origin_of(o) for o in extra_origins)}
 
