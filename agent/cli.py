@@ -32,7 +32,7 @@ app.add_typer(sites_app, name="sites")
 app.add_typer(skills_app, name="skills")
 
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True, highlight=False)
 T = TypeVar("T")
 
 LibraryOpt = Annotated[
@@ -173,6 +173,12 @@ def explore(
     out: Annotated[Path | None, typer.Option("--out", help="Run folder for artifacts.")] = None,
     theme: Annotated[str, typer.Option(help="Theme of a bundled site.")] = "v1",
     max_pages: Annotated[int, typer.Option(help="Pages to crawl per round.")] = 30,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            help="Account to log in with on a URL target; password from $SKILLWRIGHT_PASSWORD."
+        ),
+    ] = None,
 ) -> None:
     """Explore a site and store verified skills in the library."""
     from agent.explore import explore as run_explore
@@ -181,6 +187,14 @@ def explore(
     if policy not in ("auto", "llm", "heuristic"):
         raise SkillwrightError(f"unknown policy {policy!r}: use auto, llm or heuristic")
     spec = llm or os.environ.get("SKILLWRIGHT_LLM")
+    if spec:
+        _check_llm(spec)
+    accounts: dict[str, str] | None = None
+    if username:
+        password = os.environ.get("SKILLWRIGHT_PASSWORD")
+        if not password:
+            raise SkillwrightError("--username needs the password in $SKILLWRIGHT_PASSWORD")
+        accounts = {username: password}
     if policy == "llm":
         raise SkillwrightError(
             "the LLM exploration policy is not available in this version; use --policy heuristic"
@@ -207,6 +221,7 @@ def explore(
                     max_pages=max_pages,
                     theme=theme,
                     reporter=reporter,
+                    accounts=accounts,
                 )
             )
         except (KeyboardInterrupt, asyncio.CancelledError):
@@ -222,6 +237,14 @@ def explore(
         f"{len(summary.attempts) - len(summary.verified)} rejected; "
         f"library: {lib.path}; artifacts: {summary.run_dir}"
     )
+
+
+def _check_llm(spec: str) -> None:
+    """Fail fast on a bad --llm spec: unknown scheme, missing key, unreachable server."""
+    from agent.llm import check_reachable, from_spec
+
+    model = from_spec(spec)
+    run_async(check_reachable(model))
 
 
 def _skills_table(lib: SkillLibrary, site: str | None, title: str) -> None:

@@ -325,9 +325,10 @@ async def explore(
     theme: str = "v1",
     reporter: Reporter | None = None,
     on_target: Callable[[Target], None] | None = None,
+    accounts: dict[str, str] | None = None,
 ) -> ExploreSummary:
     """Open `target_name` (bundled site or URL), explore it, stop the site."""
-    target = await open_target(target_name, theme=theme)
+    target = await open_target(target_name, theme=theme, accounts=accounts)
     try:
         if on_target is not None:
             on_target(target)
