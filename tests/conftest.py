@@ -1,4 +1,4 @@
-"""Shared fixtures for the bundled-site tests: one browser per test session, an isolated cache."""
+"""Shared fixtures: one browser per test session, an isolated cache of pristine site databases."""
 
 from __future__ import annotations
 
