@@ -36,6 +36,9 @@ def _playwright_managed() -> str | None:
     return None
 
 
+SYSTEM_CANDIDATES: tuple[str, ...] = ("/usr/bin/chromium",)
+
+
 def find_chromium() -> str:
     """$SKILLWRIGHT_CHROMIUM, a Playwright-managed Chromium, /usr/bin/chromium, chromium-browser."""
     explicit = os.environ.get("SKILLWRIGHT_CHROMIUM")
@@ -43,7 +46,8 @@ def find_chromium() -> str:
         if os.access(explicit, os.X_OK):
             return explicit
         raise BrowserNotFoundError(f"$SKILLWRIGHT_CHROMIUM={explicit} is not an executable file")
-    for candidate in (_playwright_managed(), "/usr/bin/chromium", shutil.which("chromium-browser")):
+    candidates = (_playwright_managed(), *SYSTEM_CANDIDATES, shutil.which("chromium-browser"))
+    for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     raise BrowserNotFoundError(INSTALL_HINT)
