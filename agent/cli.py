@@ -73,7 +73,20 @@ def sites_list() -> None:
     from sites.tasks import load_tasks
 
     table = Table("site", "themes", "tasks", "info", "navigation", "state", "train", "test")
+    notes: list[str] = []
     for site in available_sites():
+        if site.name == "miniwob":
+            from sites.miniwob import CURATED_TASKS
+            from sites.miniwob.tasks import DEFAULT_TEST_SEEDS, DEFAULT_TRAIN_SEEDS
+
+            n = str(len(CURATED_TASKS))
+            table.add_row(site.name, ",".join(site.themes), n, "0", "0", n, "per seed", "per seed")
+            notes.append(
+                f"miniwob: {n} curated task pages, each instantiated per seed "
+                f"({len(DEFAULT_TRAIN_SEEDS)} train seeds, {len(DEFAULT_TEST_SEEDS)} test seeds) "
+                "and rewarded by the page itself"
+            )
+            continue
         tasks = load_tasks(site.name)
         kinds = Counter(t.kind for t in tasks)
         splits = Counter(t.split for t in tasks)
@@ -88,6 +101,8 @@ def sites_list() -> None:
             str(splits["test"]),
         )
     console.print(table)
+    for note in notes:
+        console.print(note, soft_wrap=True)
 
 
 @sites_app.command("serve")
@@ -120,41 +135,95 @@ def sites_serve(
 def sites_check(
     name: str,
     theme: Annotated[str, typer.Option(help="Theme: v1 or v2.")] = "v1",
+    tasks_file: Annotated[
+        Path | None,
+        typer.Option("--tasks", help="Check this tasks file instead of sites/NAME/tasks.json."),
+    ] = None,
 ) -> None:
-    """Run every reference solution (must pass) and a no-op per task (must fail)."""
+    """Run every reference solution (must pass) and a no-op per task (must fail).
+
+    On v2 the (v1) reference solutions are expected to break: the command prints
+    "v2 drift: K/N reference solutions break" and fails only if a no-op run passes or an
+    evaluator cannot run. For miniwob it runs the scripted solvers on seeds 0-2 (each must earn
+    reward 1) and a no-op per seed (must earn none).
+    """
+    from rich.markup import escape
+
     from agent.browser import BrowserSession
     from sites import serve
-    from sites.check import check_site
+    from sites.check import TaskCheck, check_site
     from sites.registry import get_site
     from sites.tasks import load_tasks
 
+    definition = get_site(name)
+    if theme not in definition.themes:
+        raise SiteError(
+            f"site {name!r} has no theme {theme!r}; themes: {', '.join(definition.themes)}"
+        )
+    if name == "miniwob":
+        if tasks_file is not None:
+            raise SiteError("miniwob has no tasks file: it is checked with its scripted solvers")
+        if not run_async(_sites_check_miniwob(theme)):
+            raise typer.Exit(1)
+        return
+    tasks = load_tasks(name, tasks_file)
+    if not tasks:
+        raise SiteError(
+            f"site {name!r} has no tasks ({tasks_file or 'sites/' + name + '/tasks.json'})"
+        )
+    drift = theme != definition.themes[0]
+
+    def show(check: TaskCheck) -> None:
+        if check.ok:
+            return
+        if check.error is not None:
+            line = f"[red]FAIL[/] {check.task_id}: {escape(check.error[:200])}"
+        elif check.noop_passed:
+            line = (
+                f"[red]FAIL[/] {check.task_id}: no-op run passes: {escape(check.noop_detail[:150])}"
+            )
+        elif drift:
+            line = f"[yellow]broken[/] {check.task_id}: {escape(check.reference_detail[:150])}"
+        else:
+            line = (
+                f"[red]FAIL[/] {check.task_id}: reference: {escape(check.reference_detail[:150])}"
+            )
+        console.print(line, soft_wrap=True)
+
     async def main() -> bool:
-        get_site(name)
-        tasks = load_tasks(name)
-        if not tasks:
-            raise SiteError(f"site {name!r} has no tasks.json")
         async with serve(name, theme=theme) as site, BrowserSession() as browser:
             with console.status(f"checking {len(tasks)} tasks on {name} ({theme})") as status:
 
-                def show(check: Any) -> None:
-                    mark = (
-                        "[green]ok[/]"
-                        if check.reference_passed and not check.noop_passed
-                        else "[red]FAIL[/]"
-                    )
-                    status.update(f"{check.task_id}")
-                    if mark != "[green]ok[/]":
-                        console.print(
-                            f"{mark} {check.task_id}: reference: {check.reference_detail[:150]}; "
-                            f"no-op passed: {check.noop_passed}"
-                        )
+                def progress(check: TaskCheck) -> None:
+                    status.update(f"{check.task_id} checked")
+                    show(check)
 
-                report = await check_site(site, tasks, browser, on_task=show)
-        console.print(report.summary())
+                report = await check_site(site, tasks, browser, on_task=progress)
+        console.print(report.summary(), soft_wrap=True)
         return report.ok
 
     if not run_async(main()):
         raise typer.Exit(1)
+
+
+async def _sites_check_miniwob(theme: str) -> bool:
+    """`sites check miniwob`: scripted solvers and no-ops on seeded episodes."""
+    from rich.markup import escape
+
+    from agent.browser import BrowserSession
+    from sites import serve
+    from sites.miniwob.check import check_miniwob
+    from sites.miniwob.solvers import SOLVERS
+
+    async with serve("miniwob", theme=theme) as site, BrowserSession() as browser:
+        with console.status(f"checking {len(SOLVERS)} MiniWoB solvers on seeds 0-2"):
+            report = await check_miniwob(browser, site.base_url)
+    for row in report.rows:
+        if not row.ok:
+            why = row.error or f"solver reward {row.solver_reward}, no-op reward {row.noop_reward}"
+            console.print(f"[red]FAIL[/] {row.task} seed {row.seed}: {escape(why)}", soft_wrap=True)
+    console.print(report.summary(), soft_wrap=True)
+    return report.ok
 
 
 # ---------------------------------------------------------------- explore

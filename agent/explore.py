@@ -254,7 +254,7 @@ async def _round(
 def _key(proposal: TaskProposal) -> Any:
     if proposal.plan["kind"] == "open":
         return ("open", proposal.plan["entity"]["pattern"])
-    sig = proposal.plan["signature"]
+    sig = proposal.plan["key"]
     return (sig[0], sig[1], tuple(sig[2]))
 
 

@@ -223,10 +223,13 @@ def propose(
         for form in page.forms:
             entity = page_entity
             kind = _form_kind(page, form, entity)
-            sig = form.signature()
+            sig = sitemap.form_key(form)
             if kind is None or sig in known:
                 continue
             known.add(sig)
+            if kind == "search" and "{" in sig[1]:
+                # a search scoped to one item (a project's issues): not handled by this policy
+                continue
             proposal = _proposal_for(
                 kind, page, form, entity, sitemap, accounts, taken_names, setup, search_skill
             )
@@ -262,6 +265,7 @@ def _proposal_for(
         "kind": kind,
         "page": page.path.split("?")[0] if kind != "entity" else page.path,
         "signature": list(form.signature()),
+        "key": list(sitemap.form_key(form)),
         "submit": submit,
     }
     taken: set[str] = set()

@@ -34,6 +34,18 @@ class SiteMap(BaseModel):
     def forms(self) -> list[tuple[PageFacts, FormFact]]:
         return [(p, f) for p in self.pages for f in p.forms]
 
+    def pattern(self, path: str) -> str:
+        """The URL pattern of `path` given every path this map knows (`/p/{slug}/issues`)."""
+        known = [p.path.split("?")[0] for p in self.pages]
+        known += [f.action_path for p in self.pages for f in p.forms]
+        known += [e for ent in self.entities.values() for e in ent.examples.values()]
+        return generalise([path, *known])[path]
+
+    def form_key(self, form: FormFact) -> tuple[str, str, tuple[str, ...]]:
+        """A form's identity across pages and across entities (one skill per key)."""
+        method, _, fields = form.signature()
+        return (method, self.pattern(form.action_path), fields)
+
 
 def _path(url: str) -> str:
     parts = urlsplit(url)
@@ -42,25 +54,24 @@ def _path(url: str) -> str:
 
 def generalise(paths: list[str]) -> dict[str, str]:
     """Map each path to its pattern: numeric segments → {id}; a non-first segment that takes
-    ≥ 4 values under the same prefix → {slug}."""
+    ≥ 4 values after the same leading segments (in paths of any length) → {slug}."""
     patterns = {p: url_pattern(urlsplit(p).path) for p in paths}
-    by_shape: dict[tuple[int, tuple[str, ...], int], set[str]] = defaultdict(set)
+    values: dict[tuple[int, tuple[str, ...]], set[str]] = defaultdict(set)
     for pat in set(patterns.values()):
         segs = pat.split("/")
         for k in range(2, len(segs)):
-            if segs[k].startswith("{"):
-                continue
-            key = (k, tuple(s if i != k else "*" for i, s in enumerate(segs)), len(segs))
-            by_shape[key].add(segs[k])
-    slugged: dict[str, str] = {}
-    for pat in set(patterns.values()):
+            if not segs[k].startswith("{") and segs[k]:
+                values[(k, tuple(segs[:k]))].add(segs[k])
+
+    def slugged(pat: str) -> str:
         segs = pat.split("/")
         for k in range(2, len(segs)):
-            key = (k, tuple(s if i != k else "*" for i, s in enumerate(segs)), len(segs))
-            if len(by_shape.get(key, ())) >= 4:
+            if len(values.get((k, tuple(segs[:k])), ())) >= 4:
                 segs[k] = "{slug}"
-        slugged[pat] = "/".join(segs)
-    return {p: slugged[patterns[p]] for p in paths}
+        return "/".join(segs)
+
+    cache = {pat: slugged(pat) for pat in set(patterns.values())}
+    return {p: cache[patterns[p]] for p in paths}
 
 
 def _noun(pattern: str) -> str:
