@@ -1,22 +1,57 @@
 """End-to-end fixtures: ONE real `skillwright explore shop --policy heuristic` per test session,
-run through the CLI in a subprocess and shared by the tests that inspect its results."""
+through the CLI in a subprocess, shared by the tests that inspect its results.
+
+The exploration is the slow part (minutes), so it starts in the background as soon as the
+first e2e test runs, and the e2e tests that do not need it (bad input, interrupts) are ordered
+first to run meanwhile; the first test that needs it waits for it.
+"""
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from e2e_support import (
     EXPLORE_TIMEOUT_S,
+    REPO,
     TIMINGS,
     Explored,
+    Sandbox,
     explore_cmd,
     record_timing,
-    run_cli,
     sandbox,
+    wait_for_no_marked,
 )
+
+HERE = Path(__file__).parent
+
+
+def _needs_exploration(item: pytest.Item) -> bool:
+    return "explored" in getattr(item, "fixturenames", ())
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Among the e2e tests (others keep their places), run those not needing the shared
+    exploration first, so they overlap with it."""
+    slots = [i for i, item in enumerate(items) if HERE in Path(str(item.path)).parents]
+    ordered = sorted((items[i] for i in slots), key=_needs_exploration)
+    for slot, item in zip(slots, ordered, strict=True):
+        items[slot] = item
+
+
+@dataclass
+class Launched:
+    proc: subprocess.Popen[bytes]
+    box: Sandbox
+    library: Path
+    run_dir: Path
+    stdout: Path
+    stderr: Path
+    began: float
 
 
 @pytest.fixture(scope="session")
@@ -25,29 +60,75 @@ def e2e_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("e2e-cache")
 
 
-@pytest.fixture(scope="session")
-def explored(
-    tmp_path_factory: pytest.TempPathFactory, e2e_cache: Path, pytestconfig: pytest.Config
-) -> Iterator[Explored]:
-    """The one real exploration of the shop, through the CLI, in a subprocess."""
-    root = tmp_path_factory.mktemp("explore")
-    box = sandbox(root, e2e_cache, columns=200)
-    library, run_dir = root / "library", root / "run"
-    began = time.perf_counter()
+@pytest.fixture
+def box(e2e_cache: Path) -> Iterator[Sandbox]:
+    """A sandbox (environment, short TMPDIR, process marker) for one test's subprocesses."""
+    made = sandbox(e2e_cache)
     try:
-        result = run_cli(explore_cmd(library, run_dir), box, timeout_s=EXPLORE_TIMEOUT_S)
+        yield made
     finally:
-        seconds = time.perf_counter() - began
-        record_timing(pytestconfig, "explore shop (session fixture, CLI subprocess)", seconds)
-    yield Explored(
-        library=library,
-        run_dir=run_dir,
-        returncode=result.returncode,
-        stdout=result.stdout,
-        stderr=result.stderr,
+        made.cleanup()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_exploration(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, e2e_cache: Path
+) -> Iterator[Launched | None]:
+    """Start the one exploration (if any selected test needs it) when the e2e tests begin."""
+    if not any(_needs_exploration(item) for item in request.session.items):
+        yield None
+        return
+    root = tmp_path_factory.mktemp("explore")
+    box = sandbox(e2e_cache, columns=200)
+    stdout, stderr = root / "stdout.txt", root / "stderr.txt"
+    with stdout.open("wb") as out, stderr.open("wb") as err:
+        launched = Launched(
+            proc=subprocess.Popen(
+                explore_cmd(root / "library", root / "run"),
+                cwd=REPO,
+                env=box.env,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            ),
+            box=box,
+            library=root / "library",
+            run_dir=root / "run",
+            stdout=stdout,
+            stderr=stderr,
+            began=time.perf_counter(),
+        )
+    try:
+        yield launched
+    finally:
+        if launched.proc.poll() is None:
+            launched.proc.kill()
+            launched.proc.wait()
+        box.cleanup()
+
+
+@pytest.fixture(scope="session")
+def explored(background_exploration: Launched | None, pytestconfig: pytest.Config) -> Explored:
+    """The finished exploration: exit code, output, library and run folder."""
+    launched = background_exploration
+    assert launched is not None
+    remaining = EXPLORE_TIMEOUT_S - (time.perf_counter() - launched.began)
+    try:
+        code = launched.proc.wait(timeout=max(remaining, 1))
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`skillwright explore shop` did not finish in {EXPLORE_TIMEOUT_S} s")
+    seconds = time.perf_counter() - launched.began
+    record_timing(pytestconfig, "explore shop (CLI subprocess, in the background)", seconds)
+    leftover = wait_for_no_marked(launched.box.mark)
+    return Explored(
+        library=launched.library,
+        run_dir=launched.run_dir,
+        returncode=code,
+        stdout=launched.stdout.read_text(),
+        stderr=launched.stderr.read_text(),
         seconds=seconds,
-        leftover=result.leftover,
-        tmpdir=box.tmpdir,
+        leftover=leftover,
+        tmpdir=launched.box.tmpdir,
     )
 
 

@@ -8,8 +8,11 @@ process behind without guessing by name.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass
@@ -50,10 +53,15 @@ class Sandbox:
     tmpdir: Path
     mark: str
 
+    def cleanup(self) -> None:
+        kill_marked(self.mark)
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
-def sandbox(root: Path, cache: Path, *, columns: int | None = None) -> Sandbox:
-    tmpdir = root / "tmp"
-    tmpdir.mkdir(parents=True, exist_ok=True)
+
+def sandbox(cache: Path, *, columns: int | None = None) -> Sandbox:
+    """A fresh sandbox. Its TMPDIR is short on purpose: Chromium puts a Unix socket there,
+    and socket paths longer than 107 bytes (pytest's tmp_path can be) make it abort."""
+    tmpdir = Path(tempfile.mkdtemp(prefix="swe2e-", dir="/tmp" if os.path.isdir("/tmp") else None))
     mark = uuid.uuid4().hex
     env = dict(os.environ)
     for var in ("SKILLWRIGHT_LLM", "SKILLWRIGHT_LIBRARY", "SKILLWRIGHT_CHROMIUM", "COLUMNS"):
@@ -119,6 +127,12 @@ class Explored:
 
 def record_timing(config: pytest.Config, name: str, seconds: float) -> None:
     config.stash.setdefault(TIMINGS, {})[name] = seconds
+
+
+def exception_lines(output: str) -> str:
+    """The `SomeError: message` lines of a traceback (what to show when one was printed)."""
+    found = [line for line in output.splitlines() if re.match(r"^[\w.]+(Error|Exception)\b", line)]
+    return "\n".join(found) or output[-1500:]
 
 
 @dataclass

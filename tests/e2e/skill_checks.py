@@ -267,8 +267,8 @@ async def check_search(env: Env) -> dict[str, Any]:
     # a name match, a name-or-description match, more than one results page, a category
     cases: list[tuple[str, str | None]] = [
         ("mug", None),
-        ("kit", None),
-        ("everyday", None),
+        ("kit", None),  # matches 2 names and 16 descriptions
+        ("everyday", None),  # every description: more than one results page
         (word, category),
     ]
     detail: dict[str, Any] = {}

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from e2e_support import (
     REPO,
+    Sandbox,
+    exception_lines,
     explore_cmd,
     kill_marked,
     record_timing,
-    sandbox,
     wait_for_no_marked,
 )
 
@@ -50,12 +51,14 @@ def verified_names(library: Path) -> set[str]:
 
 @pytest.mark.parametrize(
     ("how", "signum"),
-    [("SIGTERM to the process", signal.SIGTERM), ("Ctrl-C to the group", signal.SIGINT)],
+    [
+        pytest.param("SIGTERM to the process", signal.SIGTERM, id="sigterm"),
+        pytest.param("Ctrl-C (SIGINT) to the process group", signal.SIGINT, id="sigint-group"),
+    ],
 )
 def test_interrupted_explore_keeps_verified_skills(
-    how: str, signum: int, tmp_path: Path, e2e_cache: Path, pytestconfig: pytest.Config
+    how: str, signum: int, tmp_path: Path, box: Sandbox, pytestconfig: pytest.Config
 ) -> None:
-    box = sandbox(tmp_path, e2e_cache)
     library = tmp_path / "library"
     out, err = (tmp_path / "stdout.txt").open("w"), (tmp_path / "stderr.txt").open("w")
     began = time.perf_counter()
@@ -96,7 +99,7 @@ def test_interrupted_explore_keeps_verified_skills(
     stderr = (tmp_path / "stderr.txt").read_text()
     stdout = (tmp_path / "stdout.txt").read_text()
     assert code == 130, f"exit code {code}; stderr:\n{stderr[-3000:]}"
-    assert "Traceback" not in stderr + stdout, stderr[-3000:]
+    assert "Traceback" not in stderr + stdout, exception_lines(stderr + stdout)
     said = re.search(r"interrupted: the library at .* keeps (\d+) verified skills", stderr)
     assert said, f"no interruption message on stderr:\n{stderr[-2000:]}"
     assert int(said.group(1)) >= len(before)

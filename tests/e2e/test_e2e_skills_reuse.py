@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_support import REPO, Explored, record_timing, sandbox
+from e2e_support import REPO, Explored, Sandbox, record_timing
 
 from skills_store import SkillLibrary
 
@@ -20,12 +20,11 @@ CHECK_SCRIPT = Path(__file__).with_name("skill_checks.py")
 
 
 def test_every_stored_skill_works_from_a_fresh_process(
-    explored: Explored, e2e_cache: Path, tmp_path: Path, pytestconfig: pytest.Config
+    explored: Explored, box: Sandbox, pytestconfig: pytest.Config
 ) -> None:
     assert explored.returncode == 0, f"explore failed:\n{explored.stderr[-3000:]}"
     stored = sorted(s.name for s in SkillLibrary(explored.library).list(site="shop"))
     assert stored, "nothing to check: the library holds no verified shop skills"
-    box = sandbox(tmp_path, e2e_cache)
     began = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(CHECK_SCRIPT), str(explored.library)],
