@@ -34,15 +34,37 @@ def module_functions(path: Path) -> dict[str, ast.AsyncFunctionDef]:
     return {n.name: n for n in tree.body if isinstance(n, ast.AsyncFunctionDef)}
 
 
-def string_literals(fn: ast.AsyncFunctionDef) -> list[str]:
-    """String constants in a function body, its docstring excluded."""
-    body = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
-    return [
-        node.value
-        for stmt in body
-        for node in ast.walk(stmt)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    ]
+SELECTOR_METHODS = {
+    "locator",
+    "wait_for_selector",
+    "query_selector",
+    "query_selector_all",
+    "click",
+    "fill",
+    "type",
+    "press",
+    "check",
+    "hover",
+    "select_option",
+}
+
+
+def selector_strings(fn: ast.AsyncFunctionDef) -> list[str]:
+    """String literals passed as the first argument of a selector-taking call."""
+    found: list[str] = []
+    for node in ast.walk(fn):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in SELECTOR_METHODS
+            and node.args
+        ):
+            found += [
+                n.value
+                for n in ast.walk(node.args[0])
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            ]
+    return found
 
 
 def test_generated_module_passes_ruff(explored: Explored) -> None:
@@ -90,5 +112,5 @@ def test_skill_code_has_no_refs_ids_or_credentials(explored: Explored) -> None:
         leaked = [p for p in passwords if p in code]
         assert not leaked, f"{where} contains a seeded account's password"
     for name, fn in module_functions(explored.library / "shop.py").items():
-        ids = [s for s in string_literals(fn) if ID_SELECTOR.search(s)]
+        ids = [s for s in selector_strings(fn) if ID_SELECTOR.search(s)]
         assert not ids, f"{name} uses #id CSS selectors: {ids}"
