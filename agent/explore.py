@@ -71,15 +71,13 @@ async def probe_entities(wb: Workbench, proposal: TaskProposal) -> TaskProposal:
     """Keep test entities whose page really shows the form (e.g. not already reviewed)."""
     entity = proposal.plan["entity"]
     candidates: dict[str, str] = entity.get("candidates", {})
-    sig = proposal.plan["signature"]
-    wanted = (sig[0], sig[1], tuple(sig[2]))
     keep: list[str] = []
     context, page = await wb.fresh_page(proposal.setup)
     try:
         for name, path in candidates.items():
             await page.goto(path)
             facts = await page_facts(page)
-            if any(f.signature() == wanted and f.visible for f in facts.forms):
+            if any(f.matches(proposal.plan["key"]) for f in facts.forms):
                 keep.append(name)
             if len(keep) == len(proposal.plan["inputs"]):
                 break

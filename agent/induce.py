@@ -126,7 +126,12 @@ def induce(
         elif rec.kind == "goto":
             body.append(f"await page.goto({rec.value!r})")
         elif rec.kind == "click":
-            body.append(f"await {_locator(rec, values)}.click()")
+            loc = _locator(rec, values)
+            if rec.param and specs.get(rec.param) and specs[rec.param].role == "entity":
+                # every link named exactly like the item leads to it (title, image, "more…")
+                if not loc.endswith(".first") and ".nth(" not in loc:
+                    loc += ".first"
+            body.append(f"await {loc}.click()")
         elif rec.kind in ("fill", "select", "check", "uncheck"):
             param = rec.param or ""
             spec = specs.get(param)

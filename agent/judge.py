@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel
 
 from agent.dbstate import TableChange, describe, values_present
-from agent.heuristic.facts import PageFacts
+from agent.heuristic.facts import PageFacts, matches_pattern
 from agent.heuristic.rows import judge_rows
 from agent.models import TaskProposal, Verdict
 
@@ -101,9 +100,3 @@ def judge(proposal: TaskProposal, inputs: dict[str, Any], outcome: Outcome) -> V
         success=ok,
         reasons=[*row_reason, f"status messages: {facts.statuses[:2]}", f"page changed: {moved}"],
     )
-
-
-def matches_pattern(path: str, pattern: str) -> bool:
-    """`/product/12` matches `/product/{id}`; `/f/books` matches `/f/{slug}`."""
-    regex = re.escape(pattern).replace(r"\{id\}", r"\d+").replace(r"\{slug\}", r"[^/]+")
-    return re.fullmatch(regex, path.rstrip("/") or "/") is not None

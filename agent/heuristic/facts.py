@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Page
@@ -64,6 +65,17 @@ class FormFact(BaseModel):
     def action_path(self) -> str:
         return urlsplit(self.action_url).path
 
+    def matches(self, key: list[Any] | tuple[Any, ...]) -> bool:
+        """Whether this form is an instance of the form identified by `key` (method, action
+        pattern such as `/f/{slug}/{id}/comment`, field names)."""
+        method, pattern, fields = key
+        return (
+            self.visible
+            and self.method == method
+            and tuple(sorted(f.name for f in self.inputs)) == tuple(fields)
+            and matches_pattern(self.action_path, pattern)
+        )
+
     def signature(self) -> tuple[str, str, tuple[str, ...]]:
         """Identity of a form across pages: method, action pattern and field names."""
         return (
@@ -107,6 +119,12 @@ async def page_facts(page: Page) -> PageFacts:
 
 
 _NUMERIC = re.compile(r"^\d+$")
+
+
+def matches_pattern(path: str, pattern: str) -> bool:
+    """`/product/12` matches `/product/{id}`; `/f/books` matches `/f/{slug}`."""
+    regex = re.escape(pattern).replace(r"\{id\}", r"\d+").replace(r"\{slug\}", r"[^/]+")
+    return re.fullmatch(regex, path.rstrip("/") or "/") is not None
 
 
 def url_pattern(path: str) -> str:

@@ -18,14 +18,13 @@ class PractiseError(Exception):
     """The plan could not be carried out on the page (form or link not found)."""
 
 
-async def _find_form(page: Page, signature: list[Any], entity_name: str | None) -> FormFact:
+async def _find_form(page: Page, key: list[Any], entity_name: str | None) -> FormFact:
     facts = await page_facts(page)
-    wanted = (signature[0], signature[1], tuple(signature[2]))
-    matches = [f for f in facts.forms if f.signature() == wanted and f.visible]
+    matches = [f for f in facts.forms if f.matches(key)]
     if entity_name is not None and len(matches) > 1:
         matches = [f for f in matches if entity_name in f.row_text]
     if not matches:
-        raise PractiseError(f"form {wanted[1]} not found on {facts.path}")
+        raise PractiseError(f"form {key[1]} not found on {facts.path}")
     return matches[0]
 
 
@@ -73,7 +72,7 @@ async def practise(
             await actor.goto(plan["page"])
         if plan["kind"] != "open":
             form = await _find_form(
-                page, plan["signature"], entity_name if plan["kind"] == "row" else None
+                page, plan["key"], entity_name if plan["kind"] == "row" else None
             )
             form_locator = page.locator("form").nth(form.index)
             for step in plan["fields"]:

@@ -9,6 +9,7 @@ from agent.heuristic.sitemap import generalise
 
 CANDIDATES: tuple[str, ...] = (
     'page.get_by_role("main").get_by_role("article").get_by_role("heading")',
+    'page.get_by_role("main").get_by_role("article").get_by_role("heading").get_by_role("link")',
     'page.get_by_role("main").get_by_role("article").get_by_role("link")',
     'page.get_by_role("main").get_by_role("listitem").get_by_role("heading")',
     'page.get_by_role("main").get_by_role("listitem").get_by_role("link")',
@@ -35,8 +36,11 @@ def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
         return None, []
     best = max(counts, key=lambda k: counts[k])
     names: list[str] = []
+    targets: set[str] = set()
     for link, p in zip(links, rel, strict=True):
-        if patterns[p] == best and link.text not in names:
+        # one name per item: the first link to it (not "12 comments" links to the same page)
+        if patterns[p] == best and p not in targets and link.text not in names:
+            targets.add(p)
             names.append(link.text)
     return best, names
 

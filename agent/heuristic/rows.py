@@ -16,9 +16,7 @@ async def row_state(page: Page, plan: dict[str, Any], names: list[str]) -> RowSt
     """For each entity name: its row form's field values, or None when it has no row."""
     await page.goto(plan["page"])
     facts = await page_facts(page)
-    sig = plan["signature"]
-    wanted = (sig[0], sig[1], tuple(sig[2]))
-    forms = [f for f in facts.forms if f.signature() == wanted and f.visible]
+    forms = [f for f in facts.forms if f.matches(plan["key"])]
     state: RowState = {}
     for name in names:
         form = next((f for f in forms if name in f.row_text), None)
