@@ -25,6 +25,7 @@ from e2e_support import (
     record_timing,
     sandbox,
     wait_for_no_marked,
+    wait_with_cpu,
 )
 
 HERE = Path(__file__).parent
@@ -114,11 +115,11 @@ def explored(background_exploration: Launched | None, pytestconfig: pytest.Confi
     assert launched is not None
     remaining = EXPLORE_TIMEOUT_S - (time.perf_counter() - launched.began)
     try:
-        code = launched.proc.wait(timeout=max(remaining, 1))
+        code, cpu_s = wait_with_cpu(launched.proc, max(remaining, 1))
     except subprocess.TimeoutExpired:
         pytest.fail(f"`skillwright explore shop` did not finish in {EXPLORE_TIMEOUT_S} s")
     seconds = time.perf_counter() - launched.began
-    record_timing(pytestconfig, "explore shop (CLI subprocess, in the background)", seconds)
+    record_timing(pytestconfig, "explore shop (CLI subprocess, in the background)", seconds, cpu_s)
     leftover = wait_for_no_marked(launched.box.mark)
     return Explored(
         library=launched.library,
@@ -139,4 +140,4 @@ def pytest_terminal_summary(
     if timings:
         terminalreporter.section("e2e timings")
         for name, seconds in timings.items():
-            terminalreporter.write_line(f"{name}: {seconds:.1f} s")
+            terminalreporter.write_line(f"{name}: {seconds}")

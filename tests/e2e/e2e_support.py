@@ -23,7 +23,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 MARK_VAR = "SKILLWRIGHT_E2E_MARK"
 EXPLORE_TIMEOUT_S = 480
-TIMINGS = pytest.StashKey[dict[str, float]]()
+TIMINGS = pytest.StashKey[dict[str, str]]()
 
 
 def cli(*args: str) -> list[str]:
@@ -125,8 +125,26 @@ class Explored:
     tmpdir: Path
 
 
-def record_timing(config: pytest.Config, name: str, seconds: float) -> None:
-    config.stash.setdefault(TIMINGS, {})[name] = seconds
+def record_timing(
+    config: pytest.Config, name: str, seconds: float, cpu_s: float | None = None
+) -> None:
+    """Shown in the "e2e timings" section of the test report."""
+    cpu = "" if cpu_s is None else f" (CPU of the process tree: {cpu_s:.1f} s)"
+    config.stash.setdefault(TIMINGS, {})[name] = f"{seconds:.1f} s{cpu}"
+
+
+def wait_with_cpu(proc: subprocess.Popen[bytes], timeout_s: float) -> tuple[int, float]:
+    """Wait for `proc` (raising TimeoutExpired after `timeout_s`); return its exit code and the
+    CPU seconds used by it and every descendant it reaped (site server, driver, Chromium)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid == proc.pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return proc.returncode, usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:
+            raise subprocess.TimeoutExpired(proc.args, timeout_s)
+        time.sleep(0.25)  # polling interval; the deadline decides
 
 
 def exception_lines(output: str) -> str:

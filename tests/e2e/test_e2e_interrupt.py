@@ -20,6 +20,7 @@ from e2e_support import (
     kill_marked,
     record_timing,
     wait_for_no_marked,
+    wait_with_cpu,
 )
 
 from skills_store import SkillLibrary
@@ -86,7 +87,7 @@ def test_interrupted_explore_keeps_verified_skills(
             os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         else:
             proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=EXIT_DEADLINE_S)
+        code, cpu_s = wait_with_cpu(proc, EXIT_DEADLINE_S)
         leftover = wait_for_no_marked(box.mark)
     finally:
         if proc.poll() is None:
@@ -95,7 +96,7 @@ def test_interrupted_explore_keeps_verified_skills(
         kill_marked(box.mark)
         out.close()
         err.close()
-    record_timing(pytestconfig, f"interrupted explore ({how})", time.perf_counter() - began)
+    record_timing(pytestconfig, f"interrupted explore ({how})", time.perf_counter() - began, cpu_s)
     stderr = (tmp_path / "stderr.txt").read_text()
     stdout = (tmp_path / "stdout.txt").read_text()
     assert code == 130, f"exit code {code}; stderr:\n{stderr[-3000:]}"
