@@ -101,7 +101,9 @@ def test_interrupted_explore_keeps_verified_skills(
     stdout = (tmp_path / "stdout.txt").read_text()
     assert code == 130, f"exit code {code}; stderr:\n{stderr[-3000:]}"
     assert "Traceback" not in stderr + stdout, exception_lines(stderr + stdout)
-    said = re.search(r"interrupted: the library at .* keeps (\d+) verified skills", stderr)
+    said = re.search(
+        r"interrupted: the library at .* keeps (\d+) verified skills", " ".join(stderr.split())
+    )
     assert said, f"no interruption message on stderr:\n{stderr[-2000:]}"
     assert int(said.group(1)) >= len(before)
     assert not leftover, f"processes left running after the interrupt: {leftover}"
