@@ -6,10 +6,25 @@ import textwrap
 from typing import Any
 
 from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Error as PlaywrightError
 
 from sites.errors import SiteError
 from sites.server import RunningSite
 from sites.tasks import EvalResult, Task, evaluate
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def task_user(site: RunningSite, task: Task) -> str | None:
+    """The seeded user `task` runs as (None when it needs no login)."""
+    if not task.requires_login:
+        return None
+    user = task.login_as or next(iter(site.definition.accounts), None)
+    if user is None:
+        raise SiteError(f"task {task.task_id} requires login but the site has no accounts")
+    return user
 
 
 async def login(context: BrowserContext, site: RunningSite, username: str) -> None:
@@ -20,24 +35,42 @@ async def login(context: BrowserContext, site: RunningSite, username: str) -> No
     password = site.definition.accounts.get(username)
     if password is None:
         raise SiteError(f"site {site.name!r} has no seeded account {username!r}")
-    response = await context.request.post(
-        site.base_url + form.path,
-        form={form.username_field: username, form.password_field: password},
-        max_redirects=0,
-    )
+    try:
+        response = await context.request.post(
+            site.base_url + form.path,
+            form={form.username_field: username, form.password_field: password},
+            max_redirects=0,
+        )
+    except PlaywrightError as exc:
+        site.ensure_running()
+        raise SiteError(
+            f"login as {username!r} on {site.name!r} failed: {_first_line(exc)}"
+        ) from None
     if response.status >= 400:
         raise SiteError(f"login as {username!r} on {site.name!r} failed: HTTP {response.status}")
 
 
-async def open_task(context: BrowserContext, site: RunningSite, task: Task) -> Page:
-    """A page at the task's start URL, logged in as the task asks."""
-    if task.requires_login:
-        user = task.login_as or next(iter(site.definition.accounts), None)
-        if user is None:
-            raise SiteError(f"task {task.task_id} requires login but the site has no accounts")
-        await login(context, site, user)
+async def open_task(
+    context: BrowserContext, site: RunningSite, task: Task, *, logged_in: bool = False
+) -> Page:
+    """A page at the task's start URL, logged in as the task asks.
+
+    Pass `logged_in=True` when `context` already carries the task user's session (a context
+    made from the `storage_state` of an earlier login: sessions are signed cookies, so the
+    cookie stays valid across resets).
+    """
+    if not logged_in:
+        user = task_user(site, task)
+        if user is not None:
+            await login(context, site, user)
     page = await context.new_page()
-    await page.goto(task.start_url)
+    try:
+        await page.goto(task.start_url)
+    except PlaywrightError as exc:
+        site.ensure_running()
+        raise SiteError(
+            f"task {task.task_id}: cannot open {task.start_url}: {_first_line(exc)}"
+        ) from None
     return page
 
 
@@ -53,4 +86,6 @@ def compile_reference(task: Task) -> Any:
 
 
 def judge(task: Task, site: RunningSite, page: Page, answer: Any) -> EvalResult:
+    """Evaluate an attempt; SiteError if the site went down, EvaluatorError if the check fails."""
+    site.ensure_running()
     return evaluate(task, answer=answer, url=page.url, db_path=site.db_path)

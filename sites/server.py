@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import sys
 import tempfile
@@ -55,19 +56,44 @@ class RunningSite:
     def accounts(self) -> dict[str, str]:
         return dict(self.definition.accounts)
 
+    def _exit_reason(self) -> str | None:
+        """Why the server process has ended, or None while it runs (checked without reaping)."""
+        code = self.process.returncode
+        if code is None:
+            try:
+                info = os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+            except ChildProcessError:  # already reaped by asyncio's child watcher
+                return "exited"
+            except (AttributeError, OSError):  # no waitid on this platform
+                return None
+            if info is None:
+                return None
+            killed = info.si_code in (os.CLD_KILLED, os.CLD_DUMPED)
+            code = -info.si_status if killed else info.si_status
+        return f"killed by signal {-code}" if code < 0 else f"exited with status {code}"
+
+    def ensure_running(self) -> None:
+        """Raise SiteError if this site's server process has ended (crashed, killed, stopped)."""
+        reason = self._exit_reason()
+        if reason is not None:
+            raise SiteError(f"site {self.name!r} at {self.base_url} is down (its server {reason})")
+
     async def reset(self) -> None:
         """Restore the pristine seeded state (copies the pristine DB file; no re-seeding)."""
+        self.ensure_running()
         if self.db_path is None or self.pristine_path is None:
             return
         await asyncio.to_thread(copy_db, self.pristine_path, self.db_path)
 
     async def save_state(self, dest: Path) -> None:
         """Copy the current database to `dest` (a checkpoint to `restore` later)."""
+        self.ensure_running()
         if self.db_path is not None:
             await asyncio.to_thread(copy_db, self.db_path, dest)
 
     async def restore(self, source: Path) -> None:
         """Put the database back to a checkpoint taken with `save_state`."""
+        self.ensure_running()
         if self.db_path is not None:
             await asyncio.to_thread(copy_db, source, self.db_path)
 
