@@ -93,10 +93,13 @@ def load_tasks(site: str, path: Path | None = None) -> list[Task]:
     path = path or tasks_path(site)
     if not path.exists():
         return []
+    text = path.read_text()
     try:
-        raw = json.loads(path.read_text())
+        raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise TaskFileError(f"{path}: not valid JSON ({exc})") from None
+        ids = re.findall(r'"task_id"\s*:\s*"([^"]*)"', text[: exc.pos])
+        where = f" in or after task {ids[-1]}" if ids else ""
+        raise TaskFileError(f"{path}: not valid JSON{where} ({exc})") from None
     if not isinstance(raw, list):
         raise TaskFileError(f"{path}: expected a JSON list of tasks")
     for i, item in enumerate(raw):
