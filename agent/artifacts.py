@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,4 +36,19 @@ def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def redact_zip(path: Path, secrets: list[str]) -> None:
+    """Rewrite a zip (a Playwright trace) with every secret value replaced by "[secret]"."""
+    values = [s.encode() for s in secrets if s]
+    if not values or not path.exists():
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            for value in values:
+                data = data.replace(value, b"[secret]")
+            out.writestr(item, data)
     os.replace(tmp, path)

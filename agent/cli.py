@@ -252,6 +252,7 @@ def explore(
     """Explore a site and store verified skills in the library."""
     from agent.explore import explore as run_explore
     from agent.progress import RichReporter
+    from sites.registry import BUNDLED_SITES
 
     if policy not in ("auto", "llm", "heuristic"):
         raise SkillwrightError(f"unknown policy {policy!r}: use auto, llm or heuristic")
@@ -278,6 +279,11 @@ def explore(
             console.print(
                 "[dim]no LLM configured: exploring with the heuristic policy (no LLM).[/]"
             )
+    if "://" not in target and target not in BUNDLED_SITES:
+        raise SkillwrightError(
+            f"unknown target {target!r}: use a bundled site ({', '.join(BUNDLED_SITES)}) "
+            "or an http(s) URL"
+        )
     lib = SkillLibrary(library_path(library))
     with RichReporter(console) as reporter:
         try:

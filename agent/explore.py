@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.artifacts import new_run_dir, write_json, write_text
+from agent.artifacts import new_run_dir, redact_zip, write_json, write_text
 from agent.browser import BrowserSession
 from agent.dbstate import snapshot
 from agent.heuristic.facts import page_facts
@@ -62,9 +62,21 @@ class Reporter:
         pass
 
 
+def _secret_params(proposal: TaskProposal) -> set[str]:
+    return {p.name for p in proposal.params if p.role == "secret"}
+
+
 def _redact(proposal: TaskProposal, inputs: dict[str, Any]) -> dict[str, Any]:
-    secret = {p.name for p in proposal.params if p.role == "secret"}
+    secret = _secret_params(proposal)
     return {k: ("[secret]" if k in secret else v) for k, v in inputs.items()}
+
+
+def _redacted_proposal(proposal: TaskProposal) -> TaskProposal:
+    """The proposal as written to the run folder: credentials replaced by "[secret]"."""
+    plan = dict(proposal.plan)
+    for key in ("inputs", "negatives"):
+        plan[key] = [_redact(proposal, row) for row in plan.get(key, [])]
+    return proposal.model_copy(update={"plan": plan})
 
 
 async def probe_entities(wb: Workbench, proposal: TaskProposal) -> TaskProposal:
@@ -104,7 +116,7 @@ async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> Attempt
         except SetupError:
             pass
     folder = wb.run_dir / "attempts" / proposal.id
-    write_json(folder / "proposal.json", proposal)
+    write_json(folder / "proposal.json", _redacted_proposal(proposal))
     result = AttemptResult(
         proposal_id=proposal.id, skill=proposal.skill_name, verified=False, stage="practise"
     )
@@ -131,7 +143,12 @@ async def attempt(wb: Workbench, proposal: TaskProposal, run_id: str) -> Attempt
         )
     finally:
         await wb.close(context, folder / "trace.zip")
+        secrets = [str(v) for k, v in inputs.items() if k in _secret_params(proposal)]
+        redact_zip(folder / "trace.zip", secrets)
     trajectory.inputs = _redact(proposal, trajectory.inputs)
+    for rec in trajectory.actions:
+        if rec.param in _secret_params(proposal):
+            rec.value = "[secret]"
     trajectory.answer = returned
     trajectory.alerts = outcome.facts.alerts if outcome.facts else []
     trajectory.statuses = outcome.facts.statuses if outcome.facts else []

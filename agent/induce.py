@@ -11,6 +11,10 @@ from agent.models import ActionRecord, CandidateSkill, ParamSpec, TaskProposal, 
 
 ALERT_CHECK = """\
 await page.wait_for_load_state()
+refused = page.locator(":user-invalid")
+if await refused.count() > 0:
+    name = await refused.first.get_attribute("name")
+    raise RuntimeError(f"the browser refused the form: field {name} is invalid")
 problems = page.get_by_role("alert")
 if await problems.count() > 0:
     raise RuntimeError(await problems.first.inner_text())

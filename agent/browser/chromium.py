@@ -20,7 +20,7 @@ LAUNCH_ARGS: tuple[str, ...] = (
 )
 
 INSTALL_HINT = (
-    "no Chromium found: install one with `sudo apt-get install -y chromium` "
+    "install one with `sudo apt-get install -y chromium` "
     "(Debian/Ubuntu) or point $SKILLWRIGHT_CHROMIUM at a Chromium binary"
 )
 
@@ -50,4 +50,4 @@ def find_chromium() -> str:
     for candidate in candidates:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
-    raise BrowserNotFoundError(INSTALL_HINT)
+    raise BrowserNotFoundError(f"no Chromium found: {INSTALL_HINT}")

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, Playwright, Route, async_playwright
 
-from agent.browser.chromium import LAUNCH_ARGS, find_chromium
+from agent.browser.chromium import INSTALL_HINT, LAUNCH_ARGS, find_chromium
+from agent.errors import BrowserNotFoundError
 
 ALWAYS_ALLOWED_SCHEMES = ("data:", "blob:", "about:")
 
@@ -35,9 +36,12 @@ class BrowserSession:
             self._browser = await self._playwright.chromium.launch(
                 executable_path=executable, headless=self.headless, args=list(LAUNCH_ARGS)
             )
-        except Exception:
+        except Exception as exc:
             await self._playwright.stop()
-            raise
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise BrowserNotFoundError(
+                f"Chromium at {executable} failed to start ({first}); {INSTALL_HINT}"
+            ) from None
         return self
 
     async def __aexit__(

@@ -61,6 +61,12 @@ def _param_name(field: FieldFact, entity_name: str | None, taken: set[str]) -> s
     return unique(name, taken)
 
 
+def _choices_text(label: str, choices: list[str]) -> str:
+    shown = ", ".join(choices[:12])
+    more = f" (and {len(choices) - 12} more)" if len(choices) > 12 else ""
+    return f"{label}: one of {shown}{more}"
+
+
 class _FieldPlan:
     def __init__(self, field: FieldFact, param: str, op: str, spec: ParamSpec) -> None:
         self.field, self.param, self.op, self.spec = field, param, op, spec
@@ -88,13 +94,13 @@ def _plan_fields(
             if not labels:
                 continue
             numeric = all_numeric(labels)
-            optional = any(o.value == "" for o in field.options)
+            optional = not field.required and any(o.value == "" for o in field.options)
             ann = "int" if numeric else "str"
             spec = ParamSpec(
                 name=param,
                 annotation=f"{ann} | None" if optional else ann,
                 default="None" if optional else None,
-                description=f"{label}: one of {', '.join(labels[:6])}",
+                description=_choices_text(label, [o.label for o in field.options if o.value]),
                 choices=[o.label for o in field.options if o.value != ""],
             )
             values: list[Any] = [int(v) if numeric else v for v in labels]
