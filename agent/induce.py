@@ -89,7 +89,7 @@ def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | N
             "    None. Raises RuntimeError with the site's message if the site reports",
             "    an error.",
         ]
-    args = ", ".join(
+    arg_list = [
         repr(p.example)
         if p.example is not None
         and p.role not in ("secret", "username")
@@ -97,9 +97,17 @@ def _docstring(proposal: TaskProposal, params: list[ParamSpec], returns: str | N
         else p.name
         for p in params
         if p.default is None
-    )
-    call = f"await {proposal.skill_name}(page{', ' if args else ''}{args})"
-    lines += ["", "Example:", f"    {'result = ' if returns else ''}{call}"]
+    ]
+    args = ", ".join(arg_list)
+    prefix = "result = " if returns else ""
+    call = f"{prefix}await {proposal.skill_name}(page{', ' if args else ''}{args})"
+    lines += ["", "Example:"]
+    if len(call) <= DOC_WIDTH - 4:
+        lines.append(f"    {call}")
+    else:  # one argument per line keeps the docstring within the line length
+        lines.append(f"    {prefix}await {proposal.skill_name}(")
+        lines += [f"        {arg}," for arg in ["page", *arg_list]]
+        lines.append("    )")
     return "\n".join(lines)
 
 
