@@ -484,9 +484,9 @@ async def review_and_find(
     raised: str | None = None
     try:
         if rating is None:
-            await env.mod.submit_review(page, product, text)
+            await env.mod.submit_review(page, product=product, review=text)
         else:
-            await env.mod.submit_review(page, product, text, rating=rating)
+            await env.mod.submit_review(page, product=product, review=text, rating=rating)
     except Exception as exc:
         if rating is not None:
             raise
@@ -512,15 +512,15 @@ async def check_submit_review(env: Env) -> dict[str, Any]:
     expect(rows[0]["rating"] == 4, f"stored rating is {rows[0]['rating']}")
     detail: dict[str, Any] = {"user": user, "product": product}
 
-    # The docstring's own example omits the optional rating ("None leaves it unset"): the
-    # skill must then either post the review or raise, never silently do nothing.
+    # Without a rating (the site requires one) the skill must post the review or raise
+    # (a required parameter, or the site's refusal), never silently do nothing.
     other = unreviewed_product(env, user, avoid, {product})
     rows, raised = await review_and_find(env, other, text, None)
     expect(
         rows or raised,
-        "submit_review(page, product, review) — the docstring's example, rating=None — "
-        "returned normally but stored no review (the site requires a rating; the form was "
-        "never submitted, and nothing was raised)",
+        "submit_review(page, product=..., review=...) without a rating returned normally but "
+        "stored no review (the site requires a rating; the form was never submitted, and "
+        "nothing was raised)",
     )
     detail["without_rating"] = "review stored" if rows else f"raised {raised}"
     return detail
