@@ -82,7 +82,7 @@ class FakeOpenAIServer:
         self.max_in_flight = 0
         self._in_flight = 0
         self._queue: deque[FakeResponse] = deque()
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._port = 0
@@ -100,8 +100,11 @@ class FakeOpenAIServer:
         with self._lock:
             return len(self._queue)
 
-    def reset(self) -> None:
+    def reset(self, drain_timeout_s: float = 30.0) -> None:
+        """Empty the queue and counters, first letting requests still being served (a delayed
+        reply whose client already gave up) finish, so they do not count in the next test."""
         with self._lock:
+            self._lock.wait_for(lambda: self._in_flight == 0, timeout=drain_timeout_s)
             self._queue.clear()
             self.requests.clear()
             self.request_headers.clear()
@@ -164,6 +167,7 @@ class FakeOpenAIServer:
         finally:
             with self._lock:
                 self._in_flight -= 1
+                self._lock.notify_all()
         content = response.body if isinstance(response.body, str) else json.dumps(response.body)
         return Response(
             content,
