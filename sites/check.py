@@ -146,7 +146,6 @@ async def check_task(
         except SiteError as exc:
             site.ensure_running()
             return _failed(task, str(exc))
-        answer = None
         try:
             answer = await compile_reference(task)(page)
         except Exception as exc:  # a broken reference is a failed check, reported
