@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sites.common import FIXED_NOW, connect, current_user, make_templates, session_middleware
+from sites.common import FIXED_NOW, current_user, make_templates, session_middleware
+from sites.common.webapp import opened
 from sites.forum import queries as q
 from sites.forum.seed import TIME_FORMAT, hash_password, stamp
 from sites.forum.theme import WORDS, Paths
@@ -79,13 +79,8 @@ class ForumApp:
 
     # --- plumbing -----------------------------------------------------------------------
 
-    @contextmanager
-    def db(self) -> Iterator[sqlite3.Connection]:
-        conn = connect(self.db_path)
-        try:
-            yield conn
-        finally:
-            conn.close()
+    def db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return opened(self.db_path)
 
     def render(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200

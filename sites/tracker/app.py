@@ -23,8 +23,7 @@ from __future__ import annotations
 import math
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -38,7 +37,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sites.common import FIXED_NOW, connect, current_user, make_templates, session_middleware
+from sites.common import FIXED_NOW, current_user, make_templates, session_middleware
+from sites.common.webapp import opened
 from sites.tracker.markup import render_markup
 from sites.tracker.seed import TIME_FORMAT, password_hash
 
@@ -176,13 +176,8 @@ class Tracker:
 
     # ---- plumbing -------------------------------------------------------------------------
 
-    @contextmanager
-    def db(self) -> Iterator[sqlite3.Connection]:
-        conn = connect(self.db_path)
-        try:
-            yield conn
-        finally:
-            conn.close()
+    def db(self) -> AbstractContextManager[sqlite3.Connection]:
+        return opened(self.db_path)
 
     def render(
         self, request: Request, name: str, context: dict[str, Any], status: int = 200
