@@ -149,7 +149,7 @@ async def check_task(
         try:
             answer = await compile_reference(task)(page)
         except Exception as exc:  # a broken reference is a failed check, reported
-            detail = f"reference raised {type(exc).__name__}: {str(exc)[:200]}"
+            detail = f"reference raised {type(exc).__name__}: {' '.join(str(exc).split())[:240]}"
             site.ensure_running()
             return TaskCheck(
                 task_id=task.task_id,

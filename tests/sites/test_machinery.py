@@ -224,10 +224,16 @@ async def test_check_reports_a_failing_evaluator_as_a_failed_task(
 ) -> None:
     good = load_tasks("shop")[0]
     bad = Task.model_validate({**state_task_with_bad_sql(), "site": "shop"})
+    raising = good.model_copy(
+        update={"task_id": "shop-raises", "reference": "raise RuntimeError('first\\n  second')"}
+    )
     async with sites.serve("shop") as site:
-        report = await check_site(site, [good, bad], browser)
-    assert [c.task_id for c in report.checks] == [good.task_id, bad.task_id]
+        report = await check_site(site, [good, bad, raising], browser)
+    assert [c.task_id for c in report.checks] == [good.task_id, bad.task_id, "shop-raises"]
     assert report.checks[0].ok
+    broken = report.checks[2]
+    assert not broken.ok and broken.error is None  # a broken reference, not a broken check
+    assert broken.reference_detail == "reference raised RuntimeError: first second"
     failed = report.checks[1]
     assert not failed.ok and not failed.reference_passed
     assert failed.error is not None and f"task {bad.task_id}" in failed.error
