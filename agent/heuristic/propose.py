@@ -134,13 +134,6 @@ def _plan_fields(
     return steps, specs, rows
 
 
-def _entity_for(path: str, sitemap: SiteMap) -> Entity | None:
-    pattern = generalise(
-        [path, *[e for ent in sitemap.entities.values() for e in ent.examples.values()]]
-    )[path]
-    return sitemap.entities.get(pattern)
-
-
 def _skill_name(
     kind: str,
     submit: str,
@@ -223,9 +216,8 @@ def propose(
     """
     proposals: list[TaskProposal] = []
     for page in sitemap.pages:
-        page_entity = (
-            _entity_for(page.path, sitemap) if "{" in _pattern_of(page.path, sitemap) else None
-        )
+        pattern = _pattern_of(page.path, sitemap)
+        page_entity = sitemap.entities.get(pattern) if "{" in pattern else None
         for form in page.forms:
             entity = page_entity
             kind = _form_kind(page, form, entity)
