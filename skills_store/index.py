@@ -1,134 +1,310 @@
-"""The SQLite index (`<library>/index.db`): skill versions, test records, FTS5 search.
+"""The SQLite index (`<library>/index.db`): skill versions, test records, usage, FTS5 search.
 
 Every operation opens its own short-lived connection, so a library object is safe to use from
 threads and forked processes. The database runs in WAL mode with a busy timeout, and every write
 happens inside `BEGIN IMMEDIATE ... COMMIT`, so concurrent writers queue instead of failing or
 interleaving.
+
+Search uses one FTS5 row per *head* of a skill: the latest version having each status, and the
+latest version of any status (tagged `any`). A row carries its site and tags as tokens, so a
+query filters by site and status inside the full-text index instead of scanning.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from .models import Provenance, Skill, SkillParam, TestRecord
+from .errors import IndexCorruptError
+from .models import LEGACY_STATUSES, SKILL_STATUSES, Provenance, Skill, SkillParam, TestRecord
+from .text import name_words
 
 BUSY_TIMEOUT_S = 60.0
-_SKILL_COLUMNS: dict[str, type] = {
-    "site": str,
-    "name": str,
-    "version": int,
-    "status": str,
-    "signature": str,
-    "docstring": str,
-    "code": str,
-    "code_hash": str,
-    "params": str,
-    "returns": str,
-    "provenance": str,
-    "created_at": str,
-    "updated_at": str,
+SCHEMA_VERSION = 2
+_SKILL_COLUMNS = (
+    "site", "name", "version", "status", "signature", "docstring", "code", "code_hash", "params",
+    "returns", "provenance", "created_at", "updated_at", "formatted", "names", "verified_at",
+    "calls", "successes", "last_used_at", "policy",
+)  # fmt: skip
+_ADDED_COLUMNS = {
+    "formatted": "TEXT",
+    "names": "TEXT",
+    "verified_at": "TEXT",
+    "calls": "INTEGER NOT NULL DEFAULT 0",
+    "successes": "INTEGER NOT NULL DEFAULT 0",
+    "last_used_at": "TEXT",
+    "policy": "TEXT",
 }
-_TEST_COLUMNS: dict[str, type] = {
-    "id": int,
-    "site": str,
-    "skill": str,
-    "version": int,
-    "inputs": str,
-    "passed": int,
-    "error": str,
-    "duration_s": float,
-    "checked": str,
-    "at": str,
-    "run_id": str,
-    "theme": str,
-}
-_FTS_COLUMNS = ["name", "docstring", "signature"]
-_FTS_WEIGHTS = "10.0, 2.0, 1.0"  # bm25 column weights: the name matters most
-_WORD = re.compile(r"\w+", re.UNICODE)
+# bm25 weights of the search columns: name words, summary, rest of docstring, parameters
+SEARCH_WEIGHTS = "8.0, 4.0, 1.0, 2.0, 0.0, 0.0"
+ANY = "any"
+
+
+@dataclass(frozen=True)
+class ModuleSkill:
+    """What the module writer needs of a verified skill (no tests, no metadata)."""
+
+    name: str
+    version: int
+    code_hash: str
+    code: str
+    formatted: str | None
+    names: frozenset[str]
+    policy: str | None
+
+
+@dataclass(frozen=True)
+class ModuleState:
+    """What was last written to a site's module file."""
+
+    generation: int
+    fingerprint: str
+    sha256: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class SearchRow:
+    """A search candidate: enough to rerank without loading the whole skill."""
+
+    rowid: int
+    site: str
+    name: str
+    version: int
+    docstring: str
+    params: str
+    successes: int
+    calls: int
+    bm25: float
 
 
 class SkillIndex:
-    """Opens sessions on the index database; creates the schema on first use."""
+    """Opens sessions on the index database; creates or migrates the schema on first use."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        with self._connect() as db:
-            if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.conn.execute("PRAGMA journal_mode=WAL")
-        with self.write() as session:
-            session.ensure_schema()
+        with self._connect() as conn:
+            current = conn.execute("PRAGMA user_version").fetchone()[0]
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+        if current != SCHEMA_VERSION:
+            with self.write() as session:
+                session.ensure_schema()
 
     @contextmanager
-    def _connect(self) -> Iterator[Database]:
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S)
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection; a damaged database file raises `IndexCorruptError` (one line)."""
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable on app crash, fewer fsyncs
-            yield Database(conn, execute_plugins=False)
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            if _is_corruption(exc):
+                raise IndexCorruptError(
+                    f"skill index {self.path} is damaged ({exc}); it was not modified. "
+                    "Recover the verified skills from the module files with "
+                    "`skillwright skills rebuild-index`."
+                ) from None
+            raise
         finally:
             conn.close()
 
     @contextmanager
     def read(self) -> Iterator[IndexSession]:
-        """A session for reads (each statement sees a consistent snapshot)."""
-        with self._connect() as db:
-            yield IndexSession(db)
+        """A session for reads; one transaction, so every statement sees the same snapshot."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield IndexSession(conn)
+            finally:
+                conn.rollback()
 
     @contextmanager
     def write(self) -> Iterator[IndexSession]:
         """A session whose work is one `BEGIN IMMEDIATE` transaction, rolled back on error."""
-        with self._connect() as db:
-            db.conn.execute("BEGIN IMMEDIATE")
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield IndexSession(db)
+                yield IndexSession(conn)
             except BaseException:
-                db.conn.rollback()
+                conn.rollback()
                 raise
-            db.conn.commit()
+            conn.commit()
 
 
 class IndexSession:
     """Typed queries over one connection."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
 
     # schema -------------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        db = self.db
-        db["skills"].create(_SKILL_COLUMNS, pk=("site", "name", "version"), if_not_exists=True)
-        db["tests"].create(_TEST_COLUMNS, pk="id", if_not_exists=True)
-        db.conn.execute("CREATE INDEX IF NOT EXISTS tests_skill ON tests (site, skill, version)")
-        if not db["skills_fts"].exists():
-            db["skills"].enable_fts(_FTS_COLUMNS, create_triggers=True, tokenize="porter")
+        """Create the tables, or migrate an index written by an earlier version."""
+        c = self.conn
+        if c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # another process migrated it while we waited for the write lock
+        c.execute(
+            """CREATE TABLE IF NOT EXISTS skills (
+                site TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,
+                status TEXT NOT NULL, signature TEXT, docstring TEXT, code TEXT, code_hash TEXT,
+                params TEXT, returns TEXT, provenance TEXT, created_at TEXT, updated_at TEXT,
+                PRIMARY KEY (site, name, version))"""
+        )
+        have = {row[1] for row in c.execute("PRAGMA table_info(skills)")}
+        for column, decl in _ADDED_COLUMNS.items():
+            if column not in have:
+                c.execute(f"ALTER TABLE skills ADD COLUMN {column} {decl}")
+        c.execute(
+            """CREATE TABLE IF NOT EXISTS tests (
+                id INTEGER PRIMARY KEY, site TEXT, skill TEXT, version INTEGER, inputs TEXT,
+                passed INTEGER, error TEXT, duration_s FLOAT, checked TEXT, at TEXT,
+                run_id TEXT, theme TEXT)"""
+        )
+        c.execute("CREATE INDEX IF NOT EXISTS tests_skill ON tests (site, skill, version)")
+        c.execute("CREATE INDEX IF NOT EXISTS skills_status ON skills (site, status, name)")
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS sites (id INTEGER PRIMARY KEY, site TEXT UNIQUE NOT NULL,"
+            " generation INTEGER NOT NULL DEFAULT 0)"
+        )
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS modules (site TEXT PRIMARY KEY, generation INTEGER,"
+            " fingerprint TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER)"
+        )
+        c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings (site TEXT, name TEXT, version INTEGER,"
+            " vector TEXT, PRIMARY KEY (site, name, version))"
+        )
+        for old, new in LEGACY_STATUSES.items():
+            c.execute("UPDATE skills SET status = ? WHERE status = ?", [new, old])
+        # Version 1 kept an FTS table maintained by triggers; search rows are now written here.
+        for trigger in ("skills_ai", "skills_ad", "skills_au"):
+            c.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for table in ("skills_fts",):
+            c.execute(f"DROP TABLE IF EXISTS {table}")
+        exists = c.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skill_search'"
+        ).fetchone()
+        if not exists:
+            c.execute(
+                "CREATE VIRTUAL TABLE skill_search USING fts5("
+                "words, summary, docs, params, site, tags, tokenize = 'porter unicode61')"
+            )
+            for site in [r[0] for r in c.execute("SELECT DISTINCT site FROM skills")]:
+                self.site_id(site)
+                for name in self.names(site):
+                    self.refresh_search(site, name)
+        self.backfill_names()
+        c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def backfill_names(self) -> None:
+        """Versions stored before the `names` column: record the names their code uses."""
+        from .analysis import names_in  # only needed for old indexes
+
+        rows = self.conn.execute("SELECT rowid, code FROM skills WHERE names IS NULL").fetchall()
+        self.conn.executemany(
+            "UPDATE skills SET names = ? WHERE rowid = ?",
+            [(json.dumps(sorted(names_in(code))), rowid) for rowid, code in rows],
+        )
+
+    # sites --------------------------------------------------------------------------------
+
+    def site_id(self, site: str) -> int:
+        row = self.conn.execute("SELECT id FROM sites WHERE site = ?", [site]).fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = self.conn.execute("INSERT INTO sites (site) VALUES (?)", [site])
+        return int(cursor.lastrowid or 0)
+
+    def bump(self, site: str) -> None:
+        """Mark the site's module as needing a rewrite (part of the same transaction)."""
+        self.site_id(site)
+        self.conn.execute("UPDATE sites SET generation = generation + 1 WHERE site = ?", [site])
+
+    def generation(self, site: str) -> int:
+        row = self.conn.execute("SELECT generation FROM sites WHERE site = ?", [site]).fetchone()
+        return int(row[0]) if row else 0
+
+    def generations(self) -> dict[str, int]:
+        return {s: int(g) for s, g in self.conn.execute("SELECT site, generation FROM sites")}
+
+    def module_state(self, site: str) -> ModuleState | None:
+        row = self.conn.execute(
+            "SELECT generation, fingerprint, sha256, size, mtime_ns FROM modules WHERE site = ?",
+            [site],
+        ).fetchone()
+        return ModuleState(*row) if row else None
+
+    def module_states(self) -> dict[str, ModuleState]:
+        rows = self.conn.execute(
+            "SELECT site, generation, fingerprint, sha256, size, mtime_ns FROM modules"
+        )
+        return {row[0]: ModuleState(*row[1:]) for row in rows}
+
+    def set_module_state(self, site: str, state: ModuleState) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO modules (site, generation, fingerprint, sha256, size,"
+            " mtime_ns) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                site,
+                state.generation,
+                state.fingerprint,
+                state.sha256,
+                state.size,
+                state.mtime_ns,
+            ],
+        )
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
 
     # skills -------------------------------------------------------------------------------
 
     def versions(self, site: str, name: str) -> list[Skill]:
-        rows = self.db.execute(
-            "SELECT * FROM skills WHERE site = ? AND name = ? ORDER BY version",
+        rows = self.conn.execute(
+            f"SELECT {', '.join(_SKILL_COLUMNS)} FROM skills"
+            " WHERE site = ? AND name = ? ORDER BY version",
             [site, name],
         )
-        return [self._skill(row) for row in _dicts(rows)]
+        return self._skills(rows)
+
+    def version_hashes(self, site: str, name: str) -> list[tuple[int, str, str]]:
+        """(version, code_hash, status) of every version, oldest first."""
+        rows = self.conn.execute(
+            "SELECT version, code_hash, status FROM skills WHERE site = ? AND name = ?"
+            " ORDER BY version",
+            [site, name],
+        )
+        return [(int(v), h, s) for v, h, s in rows]
 
     def latest(
-        self, site: str | None = None, status: str | None = None, name: str | None = None
+        self,
+        site: str | None = None,
+        status: str | None = None,
+        name: str | None = None,
+        *,
+        with_tests: bool = True,
     ) -> list[Skill]:
         """Per (site, name): the highest version among those with `status` (any if None)."""
         where, args = _filters(site=site, status=status, name=name, alias="s")
         status_sql = " AND l.status = s.status" if status is not None else ""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"""
-            SELECT s.* FROM skills s
+            SELECT {", ".join("s." + c for c in _SKILL_COLUMNS)} FROM skills s
             WHERE s.version = (
                 SELECT max(l.version) FROM skills l
                 WHERE l.site = s.site AND l.name = s.name{status_sql}
@@ -137,48 +313,99 @@ class IndexSession:
             """,
             args,
         )
-        return [self._skill(row) for row in _dicts(rows)]
+        return self._skills(rows, with_tests=with_tests)
+
+    def module_skills(self, site: str) -> list[ModuleSkill]:
+        """The latest verified version of each skill of `site`, lightly."""
+        rows = self.conn.execute(
+            """
+            SELECT s.name, s.version, s.code_hash, s.code, s.formatted, s.names, s.policy
+            FROM skills s
+            WHERE s.site = ? AND s.status = 'verified' AND s.version = (
+                SELECT max(l.version) FROM skills l
+                WHERE l.site = s.site AND l.name = s.name AND l.status = 'verified'
+            )
+            ORDER BY s.name
+            """,
+            [site],
+        )
+        return [
+            ModuleSkill(n, int(v), h, code, fmt, frozenset(json.loads(names or "[]")), pol)
+            for n, v, h, code, fmt, names, pol in rows
+        ]
 
     def names(self, site: str) -> list[str]:
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT DISTINCT name FROM skills WHERE site = ? ORDER BY name", [site]
         )
         return [r[0] for r in rows]
 
     def sites(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT DISTINCT site FROM skills ORDER BY site")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT site FROM skills ORDER BY site")]
 
-    def insert_skill(self, skill: Skill) -> None:
-        self.db["skills"].insert(
-            {
-                "site": skill.site,
-                "name": skill.name,
-                "version": skill.version,
-                "status": skill.status,
-                "signature": skill.signature,
-                "docstring": skill.docstring,
-                "code": skill.code,
-                "code_hash": skill.code_hash,
-                "params": json.dumps([p.model_dump() for p in skill.params]),
-                "returns": skill.returns,
-                "provenance": skill.provenance.model_dump_json() if skill.provenance else None,
-                "created_at": skill.created_at.isoformat(),
-                "updated_at": skill.updated_at.isoformat(),
-            }
-        )
+    def insert_skill(
+        self, skill: Skill, *, formatted: str | None, names: Iterable[str], policy: str
+    ) -> None:
+        values = {
+            "site": skill.site,
+            "name": skill.name,
+            "version": skill.version,
+            "status": skill.status,
+            "signature": skill.signature,
+            "docstring": skill.docstring,
+            "code": skill.code,
+            "code_hash": skill.code_hash,
+            "params": json.dumps([p.model_dump() for p in skill.params]),
+            "returns": skill.returns,
+            "provenance": skill.provenance.model_dump_json() if skill.provenance else None,
+            "created_at": skill.created_at.isoformat(),
+            "updated_at": skill.updated_at.isoformat(),
+            "formatted": formatted,
+            "names": json.dumps(sorted(names)),
+            "verified_at": skill.updated_at.isoformat() if skill.status == "verified" else None,
+            "calls": 0,
+            "successes": 0,
+            "last_used_at": None,
+            "policy": policy,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.conn.execute(f"INSERT INTO skills ({columns}) VALUES ({marks})", list(values.values()))
         self.insert_tests(skill.site, skill.name, skill.version, skill.tests)
 
     def set_status(self, site: str, name: str, version: int, status: str, at: str) -> None:
-        self.db.conn.execute(
-            "UPDATE skills SET status = ?, updated_at = ? "
-            "WHERE site = ? AND name = ? AND version = ?",
-            [status, at, site, name, version],
+        self.conn.execute(
+            "UPDATE skills SET status = ?, updated_at = ?,"
+            " verified_at = CASE WHEN ? = 'verified' THEN ? ELSE verified_at END"
+            " WHERE site = ? AND name = ? AND version = ?",
+            [status, at, status, at, site, name, version],
         )
 
     def touch(self, site: str, name: str, version: int, at: str) -> None:
-        self.db.conn.execute(
+        self.conn.execute(
             "UPDATE skills SET updated_at = ? WHERE site = ? AND name = ? AND version = ?",
             [at, site, name, version],
+        )
+
+    def set_formatted(self, site: str, items: Sequence[tuple[str, int, str]]) -> None:
+        """Cache the formatted code of (name, version) pairs."""
+        self.conn.executemany(
+            "UPDATE skills SET formatted = ? WHERE site = ? AND name = ? AND version = ?",
+            [(text, site, name, version) for name, version, text in items],
+        )
+
+    def set_policy(self, site: str, items: Sequence[tuple[str, int]], policy: str) -> None:
+        """Record that (name, version) pairs passed the policy identified by `policy`."""
+        self.conn.executemany(
+            "UPDATE skills SET policy = ? WHERE site = ? AND name = ? AND version = ?",
+            [(policy, site, name, version) for name, version in items],
+        )
+
+    def record_usage(self, site: str, name: str, version: int, ok: bool, at: str) -> None:
+        self.conn.execute(
+            "UPDATE skills SET calls = calls + 1, successes = successes + ?, last_used_at = ?"
+            " WHERE site = ? AND name = ? AND version = ?",
+            [int(ok), at, site, name, version],
         )
 
     # tests --------------------------------------------------------------------------------
@@ -187,121 +414,234 @@ class IndexSession:
         self, site: str, name: str, version: int, records: Iterable[TestRecord]
     ) -> None:
         rows = [
-            {
-                "site": site,
-                "skill": name,
-                "version": version,
-                "inputs": json.dumps(r.inputs, default=str),
-                "passed": int(r.passed),
-                "error": r.error,
-                "duration_s": r.duration_s,
-                "checked": r.checked,
-                "at": r.at.isoformat(),
-                "run_id": r.run_id,
-                "theme": r.theme,
-            }
+            (
+                site,
+                name,
+                version,
+                json.dumps(r.inputs, default=str),
+                int(r.passed),
+                r.error,
+                r.duration_s,
+                r.checked,
+                r.at.isoformat(),
+                r.run_id,
+                r.theme,
+            )
             for r in records
         ]
         if rows:
-            self.db["tests"].insert_all(rows)
+            self.conn.executemany(
+                "INSERT INTO tests (site, skill, version, inputs, passed, error, duration_s,"
+                " checked, at, run_id, theme) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
 
     def tests(self, site: str, name: str, version: int) -> list[TestRecord]:
-        rows = self.db.execute(
-            "SELECT * FROM tests WHERE site = ? AND skill = ? AND version = ? ORDER BY id",
+        rows = self.conn.execute(
+            f"SELECT {_TEST_SELECT} FROM tests WHERE site = ? AND skill = ? AND version = ?"
+            " ORDER BY id",
             [site, name, version],
         )
-        return [
-            TestRecord(
-                skill=row["skill"],
-                version=row["version"],
-                inputs=json.loads(row["inputs"] or "{}"),
-                passed=bool(row["passed"]),
-                error=row["error"],
-                duration_s=row["duration_s"] or 0.0,
-                checked=row["checked"] or "",
-                at=row["at"],
-                run_id=row["run_id"],
-                theme=row["theme"],
+        return [_test(row) for row in rows]
+
+    def _tests_for(self, keys: set[tuple[str, str, int]]) -> dict[tuple[str, str, int], list]:
+        """Test records of many versions at once (one query per site)."""
+        found: dict[tuple[str, str, int], list[TestRecord]] = defaultdict(list)
+        for site in sorted({k[0] for k in keys}):
+            if sum(1 for k in keys if k[0] == site) <= 20:
+                for key in (k for k in keys if k[0] == site):
+                    found[key] = self.tests(*key)
+                continue
+            rows = self.conn.execute(
+                f"SELECT site, {_TEST_SELECT} FROM tests WHERE site = ? ORDER BY id", [site]
             )
-            for row in _dicts(rows)
-        ]
+            for row in rows:
+                key = (row[0], row[1], int(row[2]))
+                if key in keys:
+                    found[key].append(_test(row[1:]))
+        return found
 
     # search -------------------------------------------------------------------------------
 
-    def search(self, query: str, site: str | None, status: str | None, k: int) -> list[Skill]:
-        """FTS5 (bm25) search; the raw query first, then any of its words; LIKE on bad syntax."""
-        found: dict[tuple[str, str], Skill] = {}
-        words = _WORD.findall(query)
-        attempts = [query]
-        if len(words) > 1:
-            attempts.append(" OR ".join(f'"{w}"' for w in words))
-        for fts_query in attempts:
-            try:
-                hits = self._fts(fts_query, site, status, k)
-            except sqlite3.OperationalError:
-                hits = self._like(words, site, status, k)
-            for skill in hits:
-                found.setdefault((skill.site, skill.name), skill)
-            if len(found) >= k:
-                break
-        return list(found.values())[:k]
+    def refresh_search(self, site: str, name: str) -> None:
+        """Rewrite the search rows of one skill: one per head version, tagged by status."""
+        rows = self.conn.execute(
+            "SELECT rowid, version, status, docstring, params FROM skills"
+            " WHERE site = ? AND name = ? ORDER BY version",
+            [site, name],
+        ).fetchall()
+        self.conn.executemany("DELETE FROM skill_search WHERE rowid = ?", [(r[0],) for r in rows])
+        if not rows:
+            return
+        tags: dict[int, list[str]] = defaultdict(list)
+        for status in SKILL_STATUSES:
+            heads = [r for r in rows if r[2] == status]
+            if heads:
+                tags[heads[-1][0]].append(status)
+        tags[rows[-1][0]].append(ANY)
+        token = f"site{self.site_id(site)}"
+        by_rowid = {r[0]: r for r in rows}
+        self.conn.executemany(
+            "INSERT INTO skill_search (rowid, words, summary, docs, params, site, tags)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    rowid,
+                    *_search_text(name, by_rowid[rowid][3], by_rowid[rowid][4]),
+                    token,
+                    " ".join(t),
+                )
+                for rowid, t in tags.items()
+            ],
+        )
 
-    def _fts(self, query: str, site: str | None, status: str | None, k: int) -> list[Skill]:
+    def search_rows(
+        self, terms: Sequence[str], site: str | None, status: str | None, limit: int
+    ) -> list[SearchRow]:
+        """Heads matching any of `terms` (already plain words), best bm25 first."""
+        if not terms:
+            return []
+        match = " OR ".join(f'"{t}"' for t in terms)
+        filters = [f'tags : "{status or ANY}"']
+        if site is not None:
+            row = self.conn.execute("SELECT id FROM sites WHERE site = ?", [site]).fetchone()
+            if row is None:
+                return []
+            filters.append(f'site : "site{row[0]}"')
+        query = " AND ".join([*filters, f"({match})"])
+        rows = self.conn.execute(
+            f"""
+            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.successes,
+                   s.calls, h.rank
+            FROM (SELECT rowid, bm25(skill_search, {SEARCH_WEIGHTS}) AS rank FROM skill_search
+                  WHERE skill_search MATCH ? ORDER BY rank LIMIT ?) h
+            JOIN skills s ON s.rowid = h.rowid
+            ORDER BY h.rank
+            """,
+            [query, limit],
+        )
+        return [SearchRow(*row) for row in rows]
+
+    def head_rows(self, site: str | None, status: str | None) -> list[SearchRow]:
+        """Every head (for the embeddings hook), unranked."""
         where, args = _filters(site=site, status=status, alias="s")
         status_sql = " AND l.status = s.status" if status is not None else ""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             f"""
-            SELECT s.* FROM skills_fts JOIN skills s ON s.rowid = skills_fts.rowid
-            WHERE skills_fts MATCH ?
-              AND s.version = (
+            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.successes,
+                   s.calls, 0.0 FROM skills s
+            WHERE s.version = (
                 SELECT max(l.version) FROM skills l
                 WHERE l.site = s.site AND l.name = s.name{status_sql}
-              ){where}
-            ORDER BY bm25(skills_fts, {_FTS_WEIGHTS})
-            LIMIT ?
+            ){where}
             """,
-            [query, *args, k],
+            args,
         )
-        return [self._skill(row) for row in _dicts(rows)]
+        return [SearchRow(*row) for row in rows]
 
-    def _like(self, words: list[str], site: str | None, status: str | None, k: int) -> list[Skill]:
-        if not words:
+    def by_rowids(self, rowids: Sequence[int]) -> list[Skill]:
+        if not rowids:
             return []
-        scored: list[tuple[int, Skill]] = []
-        for skill in self.latest(site=site, status=status):
-            haystack = f"{skill.name} {skill.docstring} {skill.signature}".lower()
-            score = sum(1 for w in words if w.lower() in haystack)
-            if score:
-                scored.append((score, skill))
-        scored.sort(key=lambda pair: -pair[0])
-        return [skill for _, skill in scored[:k]]
+        marks = ", ".join("?" for _ in rowids)
+        rows = self.conn.execute(
+            f"SELECT rowid, {', '.join(_SKILL_COLUMNS)} FROM skills WHERE rowid IN ({marks})",
+            list(rowids),
+        ).fetchall()
+        order = {rowid: i for i, rowid in enumerate(rowids)}
+        rows.sort(key=lambda r: order[r[0]])
+        return self._skills([r[1:] for r in rows])
+
+    # embeddings ---------------------------------------------------------------------------
+
+    def embeddings(self, keys: Iterable[tuple[str, str, int]]) -> dict[tuple[str, str, int], list]:
+        found: dict[tuple[str, str, int], list[float]] = {}
+        for site, name, version in keys:
+            row = self.conn.execute(
+                "SELECT vector FROM embeddings WHERE site = ? AND name = ? AND version = ?",
+                [site, name, version],
+            ).fetchone()
+            if row is not None:
+                found[(site, name, version)] = json.loads(row[0])
+        return found
+
+    def store_embeddings(self, items: Iterable[tuple[str, str, int, list[float]]]) -> None:
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO embeddings (site, name, version, vector) VALUES (?, ?, ?, ?)",
+            [(s, n, v, json.dumps(vec)) for s, n, v, vec in items],
+        )
+
+    def clear_embeddings(self) -> None:
+        self.conn.execute("DELETE FROM embeddings")
 
     # rows -> models -----------------------------------------------------------------------
 
-    def _skill(self, row: dict[str, Any]) -> Skill:
-        return Skill(
-            site=row["site"],
-            name=row["name"],
-            signature=row["signature"],
-            params=[SkillParam(**p) for p in json.loads(row["params"] or "[]")],
-            returns=row["returns"],
-            docstring=row["docstring"] or "",
-            code=row["code"],
-            status=row["status"],
-            version=row["version"],
-            code_hash=row["code_hash"],
-            tests=self.tests(row["site"], row["name"], row["version"]),
-            provenance=Provenance.model_validate_json(row["provenance"])
-            if row["provenance"]
-            else None,
-            created_at=row["created_at"],
-            updated_at=row["updated_at"],
-        )
+    def _skills(self, rows: Iterable[Sequence[Any]], *, with_tests: bool = True) -> list[Skill]:
+        records = [dict(zip(_SKILL_COLUMNS, row, strict=True)) for row in rows]
+        tests: dict[tuple[str, str, int], list[TestRecord]] = {}
+        if with_tests and records:
+            tests = self._tests_for({(r["site"], r["name"], int(r["version"])) for r in records})
+        return [
+            Skill(
+                site=r["site"],
+                name=r["name"],
+                signature=r["signature"],
+                params=[SkillParam(**p) for p in json.loads(r["params"] or "[]")],
+                returns=r["returns"],
+                docstring=r["docstring"] or "",
+                code=r["code"],
+                status=LEGACY_STATUSES.get(r["status"], r["status"]),
+                version=r["version"],
+                code_hash=r["code_hash"],
+                tests=tests.get((r["site"], r["name"], int(r["version"])), []),
+                provenance=Provenance.model_validate_json(r["provenance"])
+                if r["provenance"]
+                else None,
+                created_at=r["created_at"],
+                updated_at=r["updated_at"],
+                verified_at=r["verified_at"],
+                calls=r["calls"] or 0,
+                successes=r["successes"] or 0,
+                last_used_at=r["last_used_at"],
+            )
+            for r in records
+        ]
 
 
-def _dicts(cursor: sqlite3.Cursor) -> list[dict[str, Any]]:
-    columns = [c[0] for c in cursor.description]
-    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+_TEST_SELECT = "skill, version, inputs, passed, error, duration_s, checked, at, run_id, theme"
+
+
+def _test(row: Sequence[Any]) -> TestRecord:
+    skill, version, inputs, passed, error, duration_s, checked, at, run_id, theme = row
+    return TestRecord(
+        skill=skill,
+        version=version,
+        inputs=json.loads(inputs or "{}"),
+        passed=bool(passed),
+        error=error,
+        duration_s=duration_s or 0.0,
+        checked=checked or "",
+        at=at,
+        run_id=run_id,
+        theme=theme,
+    )
+
+
+def _search_text(name: str, docstring: str | None, params_json: str | None) -> tuple[str, ...]:
+    """The searchable columns of a skill: name words, summary, rest of docstring, parameters."""
+    doc = (docstring or "").strip()
+    summary, _, rest = doc.partition("\n")
+    params = json.loads(params_json or "[]")
+    param_text = " ".join(
+        f"{' '.join(name_words(p['name']))} {p.get('description', '')}" for p in params
+    )
+    return " ".join(name_words(name)), summary, rest, param_text
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    if isinstance(exc, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return False
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
 
 
 def _filters(*, alias: str, **values: str | None) -> tuple[str, list[str]]:

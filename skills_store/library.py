@@ -4,49 +4,74 @@ from __future__ import annotations
 
 import builtins
 import difflib
+import hashlib
 import os
 import re
-import sqlite3
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from .analysis import AnalysedSkill, analyse, policy_fingerprint
 from .docstrings import parse_docstring
-from .exporters import ExportFormat
-from .index import SkillIndex
+from .errors import IndexCorruptError, LibraryError, SkillNotFoundError
+from .index import ModuleState, SkillIndex
 from .loader import import_module_file, module_name_for
-from .models import SKILL_STATUSES, Provenance, Skill, SkillParam, SkillStatus, TestRecord, utc_now
+from .models import (
+    LEGACY_STATUSES,
+    SKILL_STATUSES,
+    Provenance,
+    Skill,
+    SkillParam,
+    SkillStatus,
+    TestRecord,
+    utc_now,
+)
 from .module_writer import (
     file_lock,
     fingerprint,
-    format_source,
+    format_blocks,
     read_fingerprint,
     render_module,
     self_contained,
     write_atomic,
 )
-from .policy import PolicyViolation, check_skill_code, normalized_code_hash
-from .tool_schemas import openai_tool
+from .policy import PolicyViolation, check_skill_code
 
 if TYPE_CHECKING:
     from langchain_core.tools import StructuredTool
 
+    from .embeddings import Embedder
+    from .exporters import ExportFormat
+
+__all__ = ["LibraryError", "NewSkill", "SkillLibrary", "SkillNotFoundError", "StoredRef"]
+
 _SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 INDEX_FILE = "index.db"
 LOCK_FILE = ".skillwright.lock"
+_DEF_NAME = re.compile(r"\s*async\s+def\s+(\w+)")
+CACHE_DIR = ".cache"
 
 
-class LibraryError(Exception):
-    """The library cannot be used (bad path, unwritable, bad site name); one-line message."""
+@dataclass
+class NewSkill:
+    """One skill for `add_many`: its code and what to store with it."""
+
+    code: str
+    status: SkillStatus = "candidate"
+    tests: Sequence[TestRecord] = field(default_factory=list)
+    provenance: Provenance | None = None
 
 
-class SkillNotFoundError(KeyError, LibraryError):
-    """No such skill or site. A `KeyError` whose message prints without quotes."""
+@dataclass(frozen=True)
+class StoredRef:
+    """Which version `add_many` stored (or found identical) for one input."""
 
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
+    name: str
+    version: int
+    new: bool
 
 
 class SkillLibrary:
@@ -54,11 +79,13 @@ class SkillLibrary:
 
     Safe to share between processes: index writes are `BEGIN IMMEDIATE` transactions in a WAL
     database, module files are written atomically under a file lock and regenerated from the
-    index whenever they are stale.
+    index whenever they are stale. Opening a library repairs any module left stale by a writer
+    that died between committing to the index and rewriting the module.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, embedder: Embedder | None = None) -> None:
         self.path = Path(path).expanduser()
+        self.embedder = embedder
         if self.path.exists() and not self.path.is_dir():
             raise LibraryError(f"cannot use skill library at {self.path}: not a directory")
         try:
@@ -75,10 +102,15 @@ class SkillLibrary:
             raise LibraryError(f"cannot use skill library at {self.path}: not a directory")
         if not os.access(self.path, os.W_OK | os.X_OK):
             raise LibraryError(f"cannot use skill library at {self.path}: not writable")
+        import sqlite3
+
         try:
             self._index = SkillIndex(self.path / INDEX_FILE)
+        except IndexCorruptError:
+            raise
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open skill index {self.path / INDEX_FILE}: {exc}") from None
+        self.repair()
 
     def __repr__(self) -> str:
         return f"SkillLibrary({str(self.path)!r})"
@@ -103,62 +135,67 @@ class SkillLibrary:
         Identical code (same normalised AST) to an existing version of the same skill returns
         that version, with `tests` recorded on it and its status set to `status` unless that is
         "candidate" (re-adding never demotes). Different code under an existing name becomes a
-        new version; older versions stay in the index.
+        new version; older versions stay in the index (`history`).
+        """
+        item = NewSkill(code, status, builtins.list(tests), provenance)
+        (ref,) = self.add_many([item], site)
+        return self.get(ref.name, site, version=ref.version)
+
+    def add_many(
+        self, items: Iterable[NewSkill | str], site: str, *, status: SkillStatus = "candidate"
+    ) -> builtins.list[StoredRef]:
+        """Store many skills in one transaction and rewrite the module once.
+
+        Plain strings are stored with `status`. All-or-nothing: if any code is refused by the
+        policy, nothing is stored. Skills of the batch may call each other.
         """
         _check_site(site)
-        _check_status(status)
-        code = textwrap.dedent(code).strip() + "\n"
+        batch = [i if isinstance(i, NewSkill) else NewSkill(i, status) for i in items]
+        for item in batch:
+            item.status = _check_status(item.status)
+            item.code = textwrap.dedent(item.code).strip() + "\n"
+        if not batch:
+            return []
         with self._index.read() as session:
             known = set(session.names(site))
-        parsed = check_skill_code(code, allowed_calls=known)
-        code_hash = normalized_code_hash(code)
+        analysed = self._analyse(batch, known)
+        policy = policy_fingerprint()
+        formatted = self._format_new(site, batch, analysed)
         now = utc_now()
-        records = builtins.list(tests)
+        refs: builtins.list[StoredRef] = []
+        touches_module = False
         with self._index.write() as session:
-            versions = session.versions(site, parsed.name)
-            same = next((v for v in versions if v.code_hash == code_hash), None)
-            if same is not None:
-                was_verified = same.status == "verified"
-                version = same.version
-                session.insert_tests(site, parsed.name, version, records)
-                if status != "candidate" and status != same.status:
-                    session.set_status(site, parsed.name, version, status, now.isoformat())
+            for item, info, text in zip(batch, analysed, formatted, strict=True):
+                name = info.parsed.name
+                versions = session.version_hashes(site, name)
+                same = next((v for v in versions if v[1] == info.code_hash), None)
+                records = builtins.list(item.tests)
+                if same is not None:
+                    version, _, old_status = same
+                    session.insert_tests(site, name, version, records)
+                    if item.status != "candidate" and item.status != old_status:
+                        session.set_status(site, name, version, item.status, now.isoformat())
+                        touches_module = touches_module or "verified" in (item.status, old_status)
+                    else:
+                        session.touch(site, name, version, now.isoformat())
+                    refs.append(StoredRef(name, version, False))
                 else:
-                    session.touch(site, parsed.name, version, now.isoformat())
-            else:
-                was_verified = False
-                version = max((v.version for v in versions), default=0) + 1
-                docs = parse_docstring(parsed.docstring)
-                session.insert_skill(
-                    Skill(
-                        site=site,
-                        name=parsed.name,
-                        signature=parsed.signature,
-                        params=[
-                            SkillParam(
-                                name=p.name,
-                                annotation=p.annotation or "",
-                                default=p.default,
-                                description=docs.args.get(p.name, ""),
-                            )
-                            for p in parsed.params
-                        ],
-                        returns=parsed.returns,
-                        docstring=parsed.docstring,
-                        code=code,
-                        status=status,
-                        version=version,
-                        code_hash=code_hash,
-                        tests=records,
-                        provenance=provenance,
-                        created_at=now,
-                        updated_at=now,
+                    version = max((v[0] for v in versions), default=0) + 1
+                    session.insert_skill(
+                        _new_skill(site, info, item, version, now),
+                        formatted=text,
+                        names=info.names,
+                        policy=policy,
                     )
-                )
-            stored = next(v for v in session.versions(site, parsed.name) if v.version == version)
-        if was_verified or stored.status == "verified":
+                    touches_module = touches_module or item.status == "verified"
+                    refs.append(StoredRef(name, version, True))
+                session.refresh_search(site, name)
+            session.site_id(site)
+            if touches_module:
+                session.bump(site)
+        if touches_module:
             self.write_module(site)
-        return stored
+        return refs
 
     def record_tests(
         self, site: str, name: str, records: Iterable[TestRecord], *, version: int | None = None
@@ -173,14 +210,30 @@ class SkillLibrary:
     def set_status(
         self, site: str, name: str, status: SkillStatus, *, version: int | None = None
     ) -> Skill:
-        """Change a skill's status (its latest version unless `version` is given)."""
-        _check_status(status)
+        """Move a version along its lifecycle (its latest version unless `version` is given).
+
+        candidate → verified → failing → retired; a failing version may be verified again.
+        """
+        status = _check_status(status)
         skill = self.get(name, site, version=version)
+        touches_module = "verified" in (status, skill.status)
         with self._index.write() as session:
             session.set_status(site, name, skill.version, status, utc_now().isoformat())
-        if "verified" in (status, skill.status):
+            session.refresh_search(site, name)
+            if touches_module:
+                session.bump(site)
+        if touches_module:
             self.write_module(site)
         return self.get(name, site, version=skill.version)
+
+    def record_usage(self, site: str, name: str, *, ok: bool, version: int | None = None) -> None:
+        """Count one run of a skill inside Skillwright (the version the module holds, unless
+        `version` is given)."""
+        if version is None:
+            held = {s.name: s.version for s in self.module_skills(site)}
+            version = held.get(name) or self.get(name, site).version
+        with self._index.write() as session:
+            session.record_usage(site, name, version, ok, utc_now().isoformat())
 
     def module_skills(self, site: str) -> builtins.list[Skill]:
         """The skills the site's module holds: the latest verified version of each skill,
@@ -191,20 +244,102 @@ class SkillLibrary:
             site_names = set(session.names(site))
         return self_contained(verified, site_names)
 
-    def write_module(self, site: str, *, force: bool = False) -> Path:
+    def write_module(self, site: str, *, force: bool = False) -> ModuleState:
         """(Re)write `<site>.py` from the index (see `module_skills`), atomically.
 
-        Skipped when the file already holds exactly these skill versions, unless `force`.
+        Skipped when the file is exactly what was last written for the current index, unless
+        `force`. Code is formatted once per version (cached in the index), so a write costs one
+        pass over the site's skills, not a formatting run.
         """
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
             # Every writer holds the lock while its temp file exists: any left now is debris.
             for leftover in self.path.glob(f".{path.name}.*.tmp"):
                 leftover.unlink(missing_ok=True)
-            skills = self.module_skills(site)
-            if force or read_fingerprint(path) != fingerprint(site, skills):
-                write_atomic(path, format_source(render_module(site, skills)))
-        return path
+            with self._index.read() as session:
+                generation = session.generation(site)
+                state = session.module_state(site)
+                skills = session.module_skills(site)
+                site_names = set(session.names(site))
+            kept = self_contained(skills, site_names)
+            print_ = fingerprint(site, kept)
+            if not force and state is not None and state.fingerprint == print_:
+                if _file_matches(path, state):
+                    if state.generation != generation:
+                        state = ModuleState(generation, *_tail(state))
+                        with self._index.write() as session:
+                            session.set_module_state(site, state)
+                    return state
+            self._recheck(site, kept)
+            codes = self._formatted_codes(site, kept)
+            data = render_module(site, kept, codes).encode("utf-8")
+            write_atomic(path, data.decode("utf-8"))
+            stat = path.stat()
+            state = ModuleState(
+                generation,
+                print_,
+                hashlib.sha256(data).hexdigest(),
+                stat.st_size,
+                stat.st_mtime_ns,
+            )
+            with self._index.write() as session:
+                session.set_module_state(site, state)
+            return state
+
+    def repair(self) -> builtins.list[str]:
+        """Rewrite every module that does not match the index (a writer died between the two,
+        or the file was edited or deleted); returns the sites repaired. Runs on open."""
+        with self._index.read() as session:
+            generations = session.generations()
+            states = session.module_states()
+            with_verified = {
+                r[0]
+                for r in session.conn.execute(
+                    "SELECT DISTINCT site FROM skills WHERE status = 'verified'"
+                )
+            }
+        repaired: builtins.list[str] = []
+        for site, generation in sorted(generations.items()):
+            state = states.get(site)
+            if state is None:
+                stale = site in with_verified
+            else:
+                stale = state.generation != generation or not _file_matches(
+                    self.module_path(site), state
+                )
+            if stale:
+                before = read_fingerprint(self.module_path(site))
+                after = self.write_module(site)
+                if before != after.fingerprint:
+                    repaired.append(site)
+        return repaired
+
+    @classmethod
+    def rebuild_index(cls, path: str | Path) -> SkillLibrary:
+        """Recover a library whose `index.db` is damaged: the damaged file is moved aside
+        (`index.db.damaged-<time>`) and every skill in the site modules is stored again as
+        verified (test records and older versions lived only in the damaged index)."""
+        from .policy import check_module_code
+
+        root = Path(path).expanduser()
+        index = root / INDEX_FILE
+        stamp = utc_now().strftime("%Y%m%dT%H%M%S")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{index}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{index}.damaged-{stamp}{suffix}"))
+        sources = {p.stem: p.read_text(encoding="utf-8") for p in sorted(root.glob("*.py"))}
+        library = cls(root)
+        for site, source in sources.items():
+            if not _SITE_NAME.match(site):
+                continue
+            lines = source.splitlines()
+            codes = [
+                "\n".join(lines[s.node.lineno - 1 : s.node.end_lineno])
+                for s in check_module_code(source)
+            ]
+            library.add_many(codes, site, status="verified")
+        return library
 
     # reading --------------------------------------------------------------------------------
 
@@ -213,7 +348,7 @@ class SkillLibrary:
     ) -> builtins.list[Skill]:
         """Per skill name, the latest version with `status` (None: the latest of any status)."""
         if status is not None:
-            _check_status(status)
+            status = _check_status(status)
         with self._index.read() as session:
             return session.latest(site=site, status=status)
 
@@ -224,6 +359,10 @@ class SkillLibrary:
         if not found:
             raise self._not_found(name, site)
         return found
+
+    def history(self, site: str, name: str) -> builtins.list[Skill]:
+        """Every version of a skill, oldest first, with its status, tests, provenance, usage."""
+        return self.versions(name, site)
 
     def get(self, name: str, site: str, *, version: int | None = None) -> Skill:
         """One skill: its latest version (any status) unless `version` is given."""
@@ -246,13 +385,31 @@ class SkillLibrary:
         *,
         status: SkillStatus | None = "verified",
     ) -> builtins.list[Skill]:
-        """Best-matching skills (FTS5 bm25 over name, docstring and signature)."""
+        """Best-matching skills: by name, docstring and parameters (synonyms folded), then usage.
+
+        `status=None` searches the latest version of every skill, whatever its status.
+        """
+        from .search import candidate_limit, parse_query, rerank
+
         if status is not None:
-            _check_status(status)
+            status = _check_status(status)
         if not query.strip() or k <= 0:
             return []
+        parsed = parse_query(query)
         with self._index.read() as session:
-            return session.search(query, site=site, status=status, k=k)
+            rows = session.search_rows(parsed.terms, site, status, candidate_limit(k))
+        similarity = None
+        if self.embedder is not None:
+            from .embeddings import semantic_candidates
+
+            extra, similarity = semantic_candidates(
+                self._index, self.embedder, query, site, status, candidate_limit(k)
+            )
+            seen = {r.rowid for r in rows}
+            rows += [r for r in extra if r.rowid not in seen]
+        ranked = rerank(parsed, rows, similarity=similarity)[:k]
+        with self._index.read() as session:
+            return session.by_rowids([r.rowid for r in ranked])
 
     def sites(self) -> builtins.list[str]:
         """Sites that have at least one skill (any status)."""
@@ -269,18 +426,23 @@ class SkillLibrary:
         """
         path = self.module_path(site)
         self._require_site(site)
-        self.write_module(site)  # no-op when the file is current
+        state = self.write_module(site)  # no-op when the file is current
         name = module_name_for(site, self.path)
+        cache = self.path / CACHE_DIR
         try:
-            return import_module_file(path, name)
+            return import_module_file(path, name, trusted_sha256=state.sha256, cache_dir=cache)
         except (PolicyViolation, SyntaxError):
-            self.write_module(site, force=True)
-            return import_module_file(path, name)
+            state = self.write_module(site, force=True)
+            return import_module_file(path, name, trusted_sha256=state.sha256, cache_dir=cache)
 
-    def as_openai_tools(self, site: str) -> builtins.list[dict[str, Any]]:
+    def as_openai_tools(
+        self, site: str, *, include_all: bool = False
+    ) -> builtins.list[dict[str, Any]]:
         """OpenAI function-calling tool definitions for the site's verified skills."""
+        from .tool_schemas import openai_tool
+
         self._require_site(site)
-        return [openai_tool(skill) for skill in self.module_skills(site)]
+        return [openai_tool(skill) for skill in self.export_skills(site, include_all=include_all)]
 
     def as_langchain_tools(self, site: str, page: Any) -> builtins.list[StructuredTool]:
         """One `StructuredTool` per verified skill, each calling the skill with `page`."""
@@ -293,13 +455,90 @@ class SkillLibrary:
             if hasattr(module, skill.name)
         ]
 
-    def export(self, site: str, fmt: ExportFormat, out_path: str | Path) -> Path:
-        """Export the site's verified skills as "python", "openai" (JSON) or "langchain"."""
+    def export_skills(self, site: str, *, include_all: bool = False) -> builtins.list[Skill]:
+        """What exports hold: the module's skills, or with `include_all` the latest version of
+        every skill whatever its status (those that call a missing skill are still left out)."""
+        if not include_all:
+            return self.module_skills(site)
+        with self._index.read() as session:
+            latest = session.latest(site=site, status=None)
+            site_names = set(session.names(site))
+        return self_contained(latest, site_names)
+
+    def export(
+        self, site: str, fmt: ExportFormat, out_path: str | Path, *, include_all: bool = False
+    ) -> Path:
+        """Export the site's verified skills as "python", "openai" (JSON), "langchain",
+        "agent-skills" (a folder per skill) or "package" (an installable package)."""
         from .exporters import export
 
-        return export(self, site, fmt, out_path)
+        return export(self, site, fmt, out_path, include_all=include_all)
+
+    def export_package(self, site: str, dest: str | Path, *, include_all: bool = False) -> Path:
+        """Write an installable package of the site's skills (runtime dependency: playwright)."""
+        from .package_export import export_package
+
+        return export_package(self, site, dest, include_all=include_all)
 
     # helpers --------------------------------------------------------------------------------
+
+    def _analyse(self, batch: Sequence[NewSkill], known: set[str]) -> builtins.list[AnalysedSkill]:
+        """Policy-check every item (batch names may be called); raise before storing any."""
+        batch_names = {m.group(1) for item in batch if (m := _DEF_NAME.match(item.code))}
+        allowed = known | batch_names
+        results: builtins.list[AnalysedSkill] = []
+        for position, item in enumerate(batch):
+            try:
+                results.append(analyse(item.code, allowed_calls=allowed))
+            except PolicyViolation as exc:
+                if len(batch) == 1:
+                    raise
+                raise PolicyViolation(
+                    f"skill {position + 1} of {len(batch)}: {exc}; nothing was stored"
+                ) from None
+        return results
+
+    def _format_new(
+        self, site: str, batch: Sequence[NewSkill], analysed: Sequence[AnalysedSkill]
+    ) -> builtins.list[str | None]:
+        """Formatted code for verified items (one formatter run for the batch); None else."""
+        wanted = [i for i, item in enumerate(batch) if item.status == "verified"]
+        out: builtins.list[str | None] = [None] * len(batch)
+        for index, text in zip(wanted, format_blocks([batch[i].code for i in wanted]), strict=True):
+            out[index] = text
+        return out
+
+    def _formatted_codes(self, site: str, skills: Sequence[Any]) -> dict[str, str]:
+        """Each module skill's formatted code, formatting (and caching) any not yet done."""
+        missing = [s for s in skills if not s.formatted]
+        done = format_blocks([s.code for s in missing])
+        fresh = [(s.name, s.version, text) for s, text in zip(missing, done, strict=True) if text]
+        if fresh:
+            with self._index.write() as session:
+                session.set_formatted(site, fresh)
+        codes = {s.name: s.formatted or s.code for s in skills}
+        codes.update({name: text for name, _, text in fresh})
+        return codes
+
+    def _recheck(self, site: str, skills: Sequence[Any]) -> None:
+        """Skills stored under other policy rules are checked again before the module holds
+        them; a refused one is a clear error (nothing is changed or lost)."""
+        policy = policy_fingerprint()
+        stale = [s for s in skills if s.policy != policy]
+        if not stale:
+            return
+        names = {s.name for s in skills}
+        for skill in stale:
+            try:
+                check_skill_code(skill.code, allowed_calls=names - {skill.name})
+            except PolicyViolation as exc:
+                raise PolicyViolation(
+                    f"stored skill {site}.{skill.name} v{skill.version} is refused by the "
+                    f"current policy: {exc}; mark it failing or retired "
+                    f"(`SkillLibrary.set_status`) to write the module without it"
+                ) from None
+        with self._index.write() as session:
+            session.set_policy(site, [(s.name, s.version) for s in stale], policy)
 
     def _require_site(self, site: str) -> None:
         _check_site(site)
@@ -321,6 +560,47 @@ class SkillLibrary:
         return SkillNotFoundError(f"no skill '{name}' for site '{site}'; {hint}")
 
 
+def _new_skill(site: str, info: AnalysedSkill, item: NewSkill, version: int, now: Any) -> Skill:
+    parsed = info.parsed
+    docs = parse_docstring(parsed.docstring)
+    return Skill(
+        site=site,
+        name=parsed.name,
+        signature=parsed.signature,
+        params=[
+            SkillParam(
+                name=p.name,
+                annotation=p.annotation or "",
+                default=p.default,
+                description=docs.args.get(p.name, ""),
+            )
+            for p in parsed.params
+        ],
+        returns=parsed.returns,
+        docstring=parsed.docstring,
+        code=item.code,
+        status=item.status,
+        version=version,
+        code_hash=info.code_hash,
+        tests=builtins.list(item.tests),
+        provenance=item.provenance,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _file_matches(path: Path, state: ModuleState) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return stat.st_size == state.size and stat.st_mtime_ns == state.mtime_ns
+
+
+def _tail(state: ModuleState) -> tuple[str, str, int, int]:
+    return state.fingerprint, state.sha256, state.size, state.mtime_ns
+
+
 def _known(what: str, names: builtins.list[str]) -> str:
     if not names:
         return f"no {what} yet"
@@ -336,6 +616,8 @@ def _check_site(site: str) -> str:
     return site
 
 
-def _check_status(status: str) -> None:
+def _check_status(status: str) -> SkillStatus:
+    status = LEGACY_STATUSES.get(status, status)  # type: ignore[assignment]
     if status not in SKILL_STATUSES:
         raise LibraryError(f"invalid status {status!r}: one of {', '.join(SKILL_STATUSES)}")
+    return status  # type: ignore[return-value]

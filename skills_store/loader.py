@@ -1,12 +1,21 @@
-"""Import a generated skill module from its file, re-checking it against the policy first."""
+"""Import a generated skill module from its file, re-checking it against the policy first.
+
+A module file whose SHA-256 is the one the library recorded when it wrote the file from the
+index is *trusted*: each of its skills passed the policy when stored (and is re-checked when the
+policy changes, see `SkillLibrary.load`), so the whole-module check is skipped and its compiled
+code is cached under `<library>/.cache/` keyed by that hash. Any other file is checked in full.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.machinery
 import importlib.util
+import marshal
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from types import CodeType, ModuleType
 
@@ -14,17 +23,60 @@ from .policy import check_module_code
 
 
 class _CheckedSourceLoader(importlib.machinery.SourceFileLoader):
-    """Compiles straight from source (no bytecode cache) after the module policy accepts it.
+    """Compiles from source after the module policy accepts it (no `__pycache__`).
 
     Skipping `__pycache__` matters: a module rewritten twice within one second with the same
     size would otherwise be served from stale bytecode.
     """
 
+    def __init__(
+        self, fullname: str, path: str, trusted_sha256: str | None, cache_dir: Path | None
+    ) -> None:
+        super().__init__(fullname, path)
+        self.trusted_sha256 = trusted_sha256
+        self.cache_dir = cache_dir
+
     def get_code(self, fullname: str) -> CodeType:
         path = self.get_filename(fullname)
-        source = self.get_data(path).decode("utf-8")
-        check_module_code(source)
-        return compile(source, path, "exec", dont_inherit=True)
+        data = self.get_data(path)
+        digest = hashlib.sha256(data).hexdigest()
+        trusted = self.trusted_sha256 is not None and digest == self.trusted_sha256
+        if not trusted:
+            check_module_code(data.decode("utf-8"))
+            return compile(data, path, "exec", dont_inherit=True)
+        cached = self._cache_file(fullname, digest)
+        if cached is not None:
+            try:
+                code = marshal.loads(cached.read_bytes())
+                if isinstance(code, CodeType) and code.co_filename == path:
+                    return code
+            except (OSError, EOFError, ValueError, TypeError):
+                pass
+        code = compile(data, path, "exec", dont_inherit=True)
+        if cached is not None:
+            _store(cached, marshal.dumps(code), stale=f"{fullname}-*.code")
+        return code
+
+    def _cache_file(self, fullname: str, digest: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        tag = sys.implementation.cache_tag or "py"
+        return self.cache_dir / f"{fullname}-{digest[:32]}.{tag}.code"
+
+
+def _store(path: Path, data: bytes, *, stale: str) -> None:
+    """Best effort: write the cache file atomically and drop older ones for the module."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob(stale):
+            if old != path:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def module_name_for(site: str, library_dir: Path) -> str:
@@ -34,9 +86,18 @@ def module_name_for(site: str, library_dir: Path) -> str:
     return f"skillwright_library_{slug}_{digest}"
 
 
-def import_module_file(path: Path, module_name: str) -> ModuleType:
-    """Execute the module file at `path` as a fresh module registered as `module_name`."""
-    loader = _CheckedSourceLoader(module_name, str(path))
+def import_module_file(
+    path: Path,
+    module_name: str,
+    *,
+    trusted_sha256: str | None = None,
+    cache_dir: Path | None = None,
+) -> ModuleType:
+    """Execute the module file at `path` as a fresh module registered as `module_name`.
+
+    The file is checked against the module policy unless its SHA-256 equals `trusted_sha256`.
+    """
+    loader = _CheckedSourceLoader(module_name, str(path), trusted_sha256, cache_dir)
     spec = importlib.util.spec_from_file_location(module_name, path, loader=loader)
     if spec is None:  # pragma: no cover - only for paths without a loader
         raise ImportError(f"cannot import skill module {path}")

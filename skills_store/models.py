@@ -7,8 +7,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-SkillStatus = Literal["candidate", "verified", "failed", "deprecated"]
-SKILL_STATUSES: tuple[SkillStatus, ...] = ("candidate", "verified", "failed", "deprecated")
+SkillStatus = Literal["candidate", "verified", "failing", "retired"]
+SKILL_STATUSES: tuple[SkillStatus, ...] = ("candidate", "verified", "failing", "retired")
+# Names used by libraries written before the lifecycle was settled; read and accepted as aliases.
+LEGACY_STATUSES: dict[str, SkillStatus] = {"failed": "failing", "deprecated": "retired"}
 
 
 def utc_now() -> datetime:
@@ -61,7 +63,12 @@ class SkillParam(BaseModel):
 
 
 class Skill(BaseModel):
-    """One version of a skill: an `async def name(page, ...)` Playwright function."""
+    """One version of a skill: an `async def name(page, ...)` Playwright function.
+
+    Lifecycle of a version: candidate → verified → failing → retired (a failing version may be
+    verified again). Changed code is always a new version; old versions stay in the index.
+    `calls`/`successes` count runs of this version inside Skillwright (MCP server, setup calls).
+    """
 
     site: str
     name: str
@@ -77,6 +84,10 @@ class Skill(BaseModel):
     provenance: Provenance | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+    verified_at: datetime | None = None
+    calls: int = 0
+    successes: int = 0
+    last_used_at: datetime | None = None
 
     @property
     def pass_rate(self) -> float | None:

@@ -1,0 +1,79 @@
+"""Ranking skills for a query: full-text candidates, then a rerank by concept coverage.
+
+1. The query becomes concepts (stop words dropped, synonyms folded: "basket" → cart) and each
+   concept's words are searched as quoted FTS5 terms, so punctuation in a query ("signed-in",
+   quotes, operators) can never be FTS syntax and never forces a scan.
+2. The best bm25 candidates are reranked: a concept found in the skill's name counts most, then
+   in its parameters, then in its docstring; ties go to bm25, then to proven usage.
+3. With an embedder (see `embeddings.py`) the cosine similarity of query and skill is added.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from .index import SearchRow
+from .text import concepts, expansions
+
+NAME_WEIGHT = 3.0
+PARAM_WEIGHT = 1.5
+DOC_WEIGHT = 1.0
+EMBEDDING_WEIGHT = 3.0
+USAGE_WEIGHT = 0.05
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its concepts and the plain words to look up for them."""
+
+    concepts: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+def parse_query(text: str) -> Query:
+    found = concepts(text)
+    if not found:  # only stop words ("how do I"): search for them anyway
+        found = concepts(text, drop_stop_words=False)
+    terms: list[str] = []
+    for item in found:
+        for term in expansions(item):
+            if term not in terms:
+                terms.append(term)
+    return Query(tuple(found), tuple(terms))
+
+
+def candidate_limit(k: int) -> int:
+    return max(8 * k, 40)
+
+
+def rerank(
+    query: Query,
+    rows: Sequence[SearchRow],
+    *,
+    similarity: Mapping[int, float] | None = None,
+) -> list[SearchRow]:
+    """Rows sorted best first (see the module docstring)."""
+    scored: list[tuple[float, float, int, SearchRow]] = []
+    for position, row in enumerate(rows):
+        name = set(concepts(row.name))
+        params: set[str] = set()
+        for param in json.loads(row.params or "[]"):
+            params.update(concepts(f"{param['name']} {param.get('description', '')}"))
+        doc = set(concepts(row.docstring))
+        score = 0.0
+        for item in query.concepts:
+            if item in name:
+                score += NAME_WEIGHT
+            elif item in params:
+                score += PARAM_WEIGHT
+            elif item in doc:
+                score += DOC_WEIGHT
+        if similarity is not None:
+            score += EMBEDDING_WEIGHT * similarity.get(row.rowid, 0.0)
+        score += USAGE_WEIGHT * math.log1p(row.successes)
+        scored.append((-score, row.bm25, position, row))
+    scored.sort(key=lambda item: item[:3])
+    return [item[3] for item in scored]
