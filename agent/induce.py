@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from typing import Any
 
 from agent.browser.locators import parameterise
 from agent.models import ActionRecord, CandidateSkill, ParamSpec, TaskProposal, Trajectory
@@ -160,9 +159,8 @@ def induce(
                 body.append(line)
         elif rec.kind == "press":
             body.append(f"await {_locator(rec, values)}.press({rec.value!r})")
-    kind = proposal.plan.get("kind")
     returns: str | None = None
-    if kind == "open":
+    if proposal.kind == "navigational":
         body.append("await page.wait_for_load_state()")
     else:
         body.append(ALERT_CHECK.rstrip())
@@ -189,7 +187,3 @@ def induce(
         proposal_id=proposal.id,
         flags=flags,
     )
-
-
-def example_inputs(proposal: TaskProposal) -> list[dict[str, Any]]:
-    return list(proposal.plan.get("inputs", []))

@@ -1,102 +1,103 @@
-"""Judge an attempt by programmatic checks: the site's own feedback, the database, the page."""
+"""Judge a run by its post-conditions. A chain: programmatic checks first; a judge that cannot
+decide (an LLM judge, later) is asked only when no programmatic signal decides."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from pydantic import BaseModel
-
-from agent.dbstate import TableChange, describe, values_present
-from agent.heuristic.facts import PageFacts, matches_pattern
-from agent.heuristic.rows import judge_rows
 from agent.models import TaskProposal, Verdict
+from agent.postconditions import (
+    Evidence,
+    PageShows,
+    Probe,
+    RowEffect,
+    evaluate,
+    ground_row,
+)
 
 
-class Outcome(BaseModel):
-    """What happened when a plan or a skill ran."""
-
-    url_path: str
-    facts: PageFacts | None = None
-    changes: list[TableChange] | None = None  # None: no database to look at
-    returned: Any = None
-    error: str | None = None
-    rows_before: dict[str, dict[str, str] | None] | None = None
-    rows_after: dict[str, dict[str, str] | None] | None = None
+class Judge(Protocol):
+    async def judge(
+        self, proposal: TaskProposal, ev: Evidence, probe: Probe, path: str
+    ) -> Verdict | None:
+        """A verdict, or None when this judge has no signal that decides."""
+        ...
 
 
-def _text_values(proposal: TaskProposal, inputs: dict[str, Any]) -> list[str]:
-    fill = {s["param"] for s in proposal.plan.get("fields", []) if s.get("op") == "fill"}
-    secret = {p.name for p in proposal.params if p.role == "secret"}
-    return [
-        str(v)
-        for k, v in inputs.items()
-        if k in fill and k not in secret and isinstance(v, str) and len(v) >= 4
-    ]
+class ProgrammaticJudge:
+    """The site's own error reports, then every typed post-condition of the proposal."""
 
-
-def judge(proposal: TaskProposal, inputs: dict[str, Any], outcome: Outcome) -> Verdict:
-    """Programmatic verdict; `reasons` say what was checked and what failed."""
-    kind = proposal.plan.get("kind", "")
-    if outcome.error:
-        return Verdict(success=False, reasons=[f"error: {outcome.error}"])
-    facts = outcome.facts
-    if facts is None:
-        return Verdict(success=False, reasons=["no page facts captured"])
-    if facts.alerts:
-        return Verdict(success=False, reasons=[f"site reported: {' | '.join(facts.alerts)[:300]}"])
-    if kind == "login":
-        user = str(inputs.get("username", ""))
-        left = outcome.url_path.split("?")[0] != proposal.plan["page"]
-        shown = user.lower() in facts.text.lower()
-        ok = left and shown
+    async def judge(
+        self, proposal: TaskProposal, ev: Evidence, probe: Probe, path: str
+    ) -> Verdict | None:
+        if ev.error:
+            return Verdict(success=False, reasons=[f"error: {ev.error}"])
+        if ev.alerts:
+            return Verdict(success=False, reasons=[f"site reported: {' | '.join(ev.alerts)[:300]}"])
+        if not proposal.postconditions:
+            return None
+        checks = [await evaluate(pc, ev, probe, path) for pc in proposal.postconditions]
         return Verdict(
-            success=ok,
-            reasons=[f"left the login page: {left}", f"page shows {user!r}: {shown}"],
+            success=all(c.passed for c in checks),
+            reasons=[c.reason for c in checks],
+            checks=checks,
         )
-    if kind == "search":
-        results = outcome.returned if isinstance(outcome.returned, list) else []
-        query = str(inputs.get("query") or "")
-        hits = [r for r in results if query.lower() in str(r).lower()] if query else results
-        ok = bool(results) and bool(hits)
-        return Verdict(
-            success=ok,
-            reasons=[f"{len(results)} results returned, {len(hits)} mention {query!r}"],
-        )
-    if kind == "open":
-        entity = proposal.plan["entity"]
-        name = str(inputs.get(entity["param"], ""))
-        path = outcome.url_path.split("?")[0]
-        pattern_ok = matches_pattern(path, entity["pattern"])
-        named = name.lower() in (facts.h1 + " " + facts.title).lower()
-        return Verdict(
-            success=pattern_ok and named,
-            reasons=[
-                f"url {path} is a {entity['pattern']} page: {pattern_ok}",
-                f"heading names {name!r}: {named}",
-            ],
-        )
-    row_reason: list[str] = []
-    if kind == "row":
-        if outcome.rows_before is None or outcome.rows_after is None:
-            return Verdict(success=False, reasons=["row state was not captured"])
-        ok, why = judge_rows(proposal.plan, inputs, outcome.rows_before, outcome.rows_after)
-        if not ok:
-            return Verdict(success=False, reasons=[why])
-        row_reason = [why]
-    # state-changing forms
-    if outcome.changes is not None:
-        missing = values_present(outcome.changes, _text_values(proposal, inputs))
-        ok = bool(outcome.changes) and not missing
-        reasons = [
-            *row_reason,
-            f"database changed: {', '.join(describe(outcome.changes)) or 'nothing'}",
-        ]
-        if missing:
-            reasons.append(f"inputs not stored: {missing}")
-        return Verdict(success=ok, reasons=reasons)
-    moved = outcome.url_path.split("?")[0] != proposal.plan.get("page")
-    ok = bool(facts.statuses) or moved or bool(row_reason)
-    return Verdict(
-        success=ok,
-        reasons=[*row_reason, f"status messages: {facts.statuses[:2]}", f"page changed: {moved}"],
-    )
+
+
+class JudgeChain:
+    def __init__(self, *judges: Judge) -> None:
+        self.judges = judges or (ProgrammaticJudge(),)
+
+    async def judge(self, proposal: TaskProposal, ev: Evidence, probe: Probe, path: str) -> Verdict:
+        for judge in self.judges:
+            verdict = await judge.judge(proposal, ev, probe, path)
+            if verdict is not None:
+                return verdict
+        return Verdict(success=False, reasons=["no post-condition decides this run"])
+
+
+async def ground(proposal: TaskProposal, ev: Evidence, probe: Probe) -> tuple[list[Any], list[str]]:
+    """Bind the proposal's post-conditions to what the practise run showed: the table and
+    columns of a row effect; on a site without a database, the read-back page that shows it.
+    Returns the grounded post-conditions and notes on what could not be grounded."""
+    out: list[Any] = []
+    notes: list[str] = []
+    for pc in proposal.postconditions:
+        if isinstance(pc, RowEffect) and pc.table is None:
+            if ev.changes is not None:
+                grounded = ground_row(pc, ev)
+                if grounded is None:
+                    notes.append(f"no changed row carries {pc.params}")
+                    out.append(pc)
+                else:
+                    out.append(grounded)
+                continue
+            readback = await _ground_readback(pc, ev, probe)
+            if readback is None:
+                notes.append(f"no read-back page shows {pc.params}")
+                out.append(pc)
+            else:
+                out.append(readback)
+            continue
+        out.append(pc)
+    return out, notes
+
+
+async def _ground_readback(pc: RowEffect, ev: Evidence, probe: Probe) -> PageShows | None:
+    params = [p for p in pc.params if ev.inputs.get(p) is not None]
+    if not params:
+        return None
+    if pc.change == "deleted":
+        # the row must be gone from the page it was listed on (the policy names it first)
+        if not pc.readback:
+            return None
+        gone = PageShows(params=params[:1], where="readback", url=pc.readback[0], row=True)
+        gone = gone.model_copy(update={"absent": True})
+        check = await evaluate(gone, ev, probe, "")
+        return gone if check.passed else None
+    for url in pc.readback:
+        candidate = PageShows(params=params, where="readback", url=url, row=True)
+        check = await evaluate(candidate, ev, probe, "")
+        if check.passed:
+            return candidate
+    return None

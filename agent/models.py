@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializeAsAny
+
+from agent.postconditions import Check, Postcondition
 
 ActionKind = Literal[
     "goto", "click", "fill", "select", "check", "uncheck", "press", "scroll", "call"
@@ -49,7 +51,19 @@ class ParamSpec(BaseModel):
     description: str = ""
     example: Any = None
     choices: list[str] = Field(default_factory=list)
-    role: str = "value"
+    choice_values: dict[str, str] = Field(default_factory=dict)  # label -> submitted value
+    role: Literal["value", "entity", "secret", "username"] = "value"
+
+
+class TestCase(BaseModel):
+    """Inputs for one verification run and what the site should do with them. Credentials are
+    placeholders (`$account:alice`), resolved only when the skill is called."""
+
+    __test__ = False  # not a pytest class
+
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    expect: Literal["success", "rejected"] = "success"
+    note: str = ""
 
 
 class TaskProposal(BaseModel):
@@ -62,10 +76,18 @@ class TaskProposal(BaseModel):
     description: str
     start_url: str
     params: list[ParamSpec] = Field(default_factory=list)
-    plan: dict[str, Any] = Field(default_factory=dict)
+    test_cases: list[TestCase] = Field(default_factory=list)
+    postconditions: list[Postcondition] = Field(default_factory=list)
+    returns: str | None = None  # e.g. "list[str]" for information skills
+    key: str = ""  # the policy's identity of the task, to avoid proposing it twice
+    differential: bool = True  # verification may vary one parameter at a time on its own
+    plan: SerializeAsAny[BaseModel] | None = None  # the policy's private plan; stages ignore it
     needs_login: bool = False
     setup: list[SetupCall] = Field(default_factory=list)
     priority: float = 0.0
+
+    def positives(self) -> list[TestCase]:
+        return [c for c in self.test_cases if c.expect == "success"]
 
 
 class SetupCall(BaseModel):
@@ -95,6 +117,7 @@ class Verdict(BaseModel):
     success: bool
     reasons: list[str] = Field(default_factory=list)
     judge: Literal["programmatic", "llm"] = "programmatic"
+    checks: list[Check] = Field(default_factory=list)
 
 
 class CandidateSkill(BaseModel):
@@ -112,7 +135,11 @@ class CandidateSkill(BaseModel):
 class TestRun(BaseModel):
     """One execution of a candidate on one input, in a fresh context against a reset site."""
 
+    __test__ = False
+
     inputs: dict[str, Any]
+    note: str = ""
+    checks: list[Check] = Field(default_factory=list)
     passed: bool
     checked: str
     error: str | None = None
@@ -124,11 +151,19 @@ class TestRun(BaseModel):
 class VerificationReport(BaseModel):
     skill: str
     runs: list[TestRun] = Field(default_factory=list)
+    problems: list[str] = Field(default_factory=list)  # failures across runs
 
     @property
     def passed(self) -> bool:
         positives = [r for r in self.runs if not r.expect_failure]
-        return bool(positives) and all(r.passed for r in self.runs)
+        return bool(positives) and all(r.passed for r in self.runs) and not self.problems
+
+    @property
+    def failure(self) -> str:
+        failed = next((r for r in self.runs if not r.passed), None)
+        if failed is not None:
+            return failed.checked
+        return "; ".join(self.problems) or "no test inputs"
 
 
 TaskProposal.model_rebuild()

@@ -1,4 +1,14 @@
-"""Verify a candidate skill by executing it: each input in a fresh context on a reset site."""
+"""Verify a candidate skill by executing it: each test case in a fresh context on a reset site,
+judged by the proposal's typed post-conditions *for the values passed*.
+
+A skill is verified only when
+* it passes on ≥ 3 distinct inputs (where it has parameters) and every rejected input raises;
+* every parameter takes ≥ 2 values across the cases, with one-parameter-at-a-time variations
+  added where the policy allows, so a parameter the skill ignores or hard-codes is caught;
+* each parameter is observed the same way on every run (the same column, the same page), so
+  swapped fields fail;
+* an information skill returned at least one list of ≥ 2 items (a truncated return is caught).
+"""
 
 from __future__ import annotations
 
@@ -7,121 +17,237 @@ from typing import Any
 
 from playwright.async_api import Page
 
-from agent.dbstate import diff, snapshot
-from agent.heuristic.facts import page_facts
-from agent.heuristic.rows import RowState, row_names, row_state
-from agent.judge import Outcome, judge
-from agent.models import CandidateSkill, TaskProposal, TestRun, VerificationReport
+from agent.browser.facts import page_facts
+from agent.dbstate import changes, snapshot
+from agent.judge import JudgeChain
+from agent.models import CandidateSkill, TaskProposal, TestCase, TestRun, VerificationReport
+from agent.postconditions import Evidence, ResultsMatchListing
+from agent.probe import BrowserProbe
 from agent.sandbox import compile_skill, run_skill
-from agent.workbench import SetupError, Workbench
+from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
 
 MIN_DISTINCT_INPUTS = 3
+PAIRED_ROLES = ("secret", "username")  # credentials vary together, checked by their effect
 
 
-async def rows_before(page: Page, proposal: TaskProposal) -> RowState | None:
-    if proposal.plan.get("kind") != "row":
-        return None
-    return await row_state(page, proposal.plan, row_names(proposal.plan))
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
 
 
-async def capture(
+async def gather(
     wb: Workbench,
     page: Page,
+    proposal: TaskProposal,
+    inputs: dict[str, Any],
     before: Any,
     returned: Any,
     error: str | None,
-    *,
-    proposal: TaskProposal | None = None,
-    rows: RowState | None = None,
-) -> Outcome:
-    """Outcome of a run: page facts, database changes (bundled sites), returned value, and for
-    row skills the rows before and after."""
-    facts = None
+) -> tuple[Evidence, str]:
+    """Evidence of a run: the database change (bundled sites), the page's error reports and
+    the value returned; plus the page's path."""
+    alerts: list[str] = []
+    path = ""
     try:
         facts = await page_facts(page)
+        alerts, path = facts.alerts, facts.path
     except Exception as exc:  # the page may be gone; the verdict then fails
         error = error or f"page unavailable: {exc}"
-    changes = None
-    if wb.target.db_path is not None and before is not None:
-        changes = diff(before, snapshot(wb.target.db_path))
-    path = facts.path if facts is not None else ""
-    rows_after = None
-    if rows is not None and proposal is not None and error is None:
-        rows_after = await row_state(page, proposal.plan, list(rows))
-    return Outcome(
-        url_path=path,
-        facts=facts,
-        changes=changes,
+    after = snapshot(wb.target.db_path) if before is not None and wb.target.db_path else None
+    ev = Evidence(
+        inputs=inputs,
         returned=returned,
         error=error,
-        rows_before=rows,
-        rows_after=rows_after,
+        alerts=alerts,
+        changes=changes(before, after) if after is not None else None,
+        before=before,
+        after=after,
+        choices={p.name: p.choice_values for p in proposal.params if p.choice_values},
     )
+    return ev, path
 
 
-async def run_once(
+async def run_case(
     wb: Workbench,
     candidate: CandidateSkill,
     proposal: TaskProposal,
-    inputs: dict[str, Any],
-    *,
-    expect_failure: bool = False,
+    case: TestCase,
+    judge: JudgeChain,
 ) -> TestRun:
     began = time.perf_counter()
+    rejected = case.expect == "rejected"
     try:
         context, page = await wb.fresh_page(proposal.setup)
     except SetupError as exc:
         return TestRun(
-            inputs=inputs,
+            inputs=case.inputs,
+            note=case.note,
             passed=False,
             checked="setup",
             error=str(exc),
-            expect_failure=expect_failure,
+            expect_failure=rejected,
         )
     try:
-        rows = await rows_before(page, proposal)
         before = snapshot(wb.target.db_path) if wb.target.db_path is not None else None
         returned: Any = None
         error: str | None = None
+        args: dict[str, Any] = dict(case.inputs)
         try:
+            args = resolve_args(case.inputs, wb.target.accounts)
             fn = compile_skill(candidate.code, candidate.name, wb.skills())
-            returned = await run_skill(fn, page, inputs, wb.skill_timeout_s)
+            returned = await run_skill(fn, page, args, wb.skill_timeout_s)
         except Exception as exc:
-            error = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-        outcome = await capture(wb, page, before, returned, error, proposal=proposal, rows=rows)
-        verdict = judge(proposal, inputs, outcome)
-        if expect_failure:
+            error = _error_text(exc)
+        if rejected:
             passed = error is not None
             checked = "the skill raised on an input the site rejects: " + (error or "it did not")
+            checks = []
         else:
-            passed = verdict.success
-            checked = "; ".join(verdict.reasons)
+            ev, path = await gather(wb, page, proposal, args, before, returned, error)
+            verdict = await judge.judge(proposal, ev, BrowserProbe(wb, context, page), path)
+            passed, checked, checks = verdict.success, "; ".join(verdict.reasons), verdict.checks
         return TestRun(
-            inputs=inputs,
+            inputs=case.inputs,
+            note=case.note,
             passed=passed,
             checked=checked,
+            checks=checks,
             error=error,
             returned=returned if isinstance(returned, list | str | int | float | None) else None,
             duration_s=round(time.perf_counter() - began, 3),
-            expect_failure=expect_failure,
+            expect_failure=rejected,
         )
     finally:
         await wb.close(context)
 
 
+def _varied(proposal: TaskProposal) -> list[str]:
+    return [p.name for p in proposal.params if p.role not in PAIRED_ROLES]
+
+
+def differential_cases(proposal: TaskProposal) -> list[TestCase]:
+    """One-parameter-at-a-time variations of the first case, for every parameter that no pair
+    of the policy's cases already varies alone (values taken from the other cases)."""
+    if not proposal.differential:
+        return []
+    cases = proposal.positives()
+    if len(cases) < 2:
+        return []
+    base = cases[0].inputs
+    known = [c.inputs for c in cases]
+    out: list[TestCase] = []
+    for name in _varied(proposal):
+        alone = any(
+            a.get(name) != b.get(name)
+            and all(a.get(k) == b.get(k) for k in set(a) | set(b) if k != name)
+            for i, a in enumerate(known)
+            for b in known[i + 1 :]
+        )
+        if alone:
+            continue
+        other = next((c[name] for c in known[1:] if c.get(name) != base.get(name)), None)
+        if other is None:
+            continue
+        inputs = {**base, name: other}
+        if inputs not in known:
+            known.append(inputs)
+            out.append(TestCase(inputs=inputs, note=f"vary {name} alone"))
+    return out
+
+
+def coverage_problems(proposal: TaskProposal, cases: list[TestCase]) -> list[str]:
+    """Parameters the cases never vary: a skill that ignored them would pass unnoticed."""
+    problems: list[str] = []
+    positives = [c.inputs for c in cases if c.expect == "success"]
+    if proposal.params and len({repr(sorted(c.items())) for c in positives}) < MIN_DISTINCT_INPUTS:
+        problems.append(f"fewer than {MIN_DISTINCT_INPUTS} distinct test inputs")
+    for p in proposal.params:
+        values = {repr(c.get(p.name)) for c in positives}
+        if len(values) < 2:
+            problems.append(f"parameter {p.name} is never varied by the test cases")
+    return problems
+
+
+def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[str]:
+    """Each parameter must be observed the same way on every run (the same column, the same
+    page): a skill that swaps two fields shows each value, but in the other's place."""
+    problems: list[str] = []
+    passed = [r for r in runs if r.passed and not r.expect_failure and r.checks]
+    if not passed:
+        return problems
+    for i, pc in enumerate(proposal.postconditions):
+        ways: dict[str, set[str] | None] = {}
+        for run in passed:
+            if i >= len(run.checks):
+                continue
+            for param, seen in run.checks[i].observed.items():
+                prior = ways.get(param)
+                ways[param] = set(seen) if prior is None else prior & set(seen)
+        for param, common in ways.items():
+            if common is not None and not common:
+                problems.append(f"{param} is stored in different places on different runs")
+        if isinstance(pc, ResultsMatchListing):
+            counts = [r.checks[i].count or 0 for r in passed if i < len(r.checks)]
+            if counts and max(counts) < 2:
+                problems.append("no test input listed ≥ 2 results (a truncated return would pass)")
+            returns = {repr(r.returned) for r in passed}
+            if len(passed) >= 2 and len(returns) < 2:
+                problems.append("every input returned the same results")
+    observed = {p for r in passed for c in r.checks for p in c.observed}
+    for name in _unobserved(proposal, runs, observed):
+        problems.append(f"parameter {name} has no observed effect")
+    return problems
+
+
+def _unobserved(proposal: TaskProposal, runs: list[TestRun], observed: set[str]) -> list[str]:
+    """Parameters given a value that no check saw, and that no rejected case tests (a wrong
+    password that must be refused tests the password)."""
+    given = {k for r in runs if not r.expect_failure for k, v in r.inputs.items() if v is not None}
+    base = next((c.inputs for c in proposal.positives()), {})
+    refused = {
+        k
+        for c in proposal.test_cases
+        if c.expect == "rejected"
+        for k, v in c.inputs.items()
+        if base.get(k) != v
+    }
+    return [p.name for p in proposal.params if p.name in given - observed - refused]
+
+
 async def verify(
-    wb: Workbench, candidate: CandidateSkill, proposal: TaskProposal
+    wb: Workbench,
+    candidate: CandidateSkill,
+    proposal: TaskProposal,
+    judge: JudgeChain | None = None,
 ) -> VerificationReport:
-    """Run the candidate on every test input (≥ 3 distinct where it has parameters) and every
-    negative input; it is verified only if all of them pass."""
+    """Run the candidate on every test case (and the differential variations); it is verified
+    only if all pass and the cross-run checks hold."""
+    judge = judge or JudgeChain()
     report = VerificationReport(skill=candidate.name)
-    inputs = proposal.plan.get("inputs", [])
-    if candidate.params and len(inputs) < MIN_DISTINCT_INPUTS:
+    cases = [*proposal.positives(), *differential_cases(proposal)]
+    report.problems = coverage_problems(proposal, cases)
+    if report.problems and candidate.params:
         return report
-    for row in inputs or [{}]:
-        report.runs.append(await run_once(wb, candidate, proposal, row))
+    for case in cases or [TestCase()]:
+        report.runs.append(await run_case(wb, candidate, proposal, case, judge))
         if not report.runs[-1].passed:
             return report
-    for row in proposal.plan.get("negatives", []):
-        report.runs.append(await run_once(wb, candidate, proposal, row, expect_failure=True))
+    report.problems = consistency_problems(proposal, report.runs)
+    if report.problems:
+        return report
+    for case in proposal.test_cases:
+        if case.expect == "rejected":
+            report.runs.append(await run_case(wb, candidate, proposal, case, judge))
     return report
+
+
+def redacted_inputs(proposal: TaskProposal, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Inputs as written to files: secrets that are not account placeholders become [secret]."""
+    secret = {p.name for p in proposal.params if p.role == "secret"}
+    return {
+        k: (
+            v
+            if k not in secret or (isinstance(v, str) and v.startswith(SECRET_PREFIX))
+            else "[secret]"
+        )
+        for k, v in inputs.items()
+    }

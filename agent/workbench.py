@@ -18,12 +18,21 @@ from skills_store import SkillLibrary
 SECRET_PREFIX = "$account:"
 
 
+WRONG_SUFFIX = "#wrong"
+
+
 def resolve_args(args: dict[str, Any], accounts: dict[str, str]) -> dict[str, Any]:
-    """Setup calls name credentials as `$account:USER`; resolve them only when calling."""
+    """Calls and test cases name credentials as `$account:USER` (`$account:USER#wrong` for a
+    wrong password); resolve them only when calling."""
     out: dict[str, Any] = {}
     for key, value in args.items():
         if isinstance(value, str) and value.startswith(SECRET_PREFIX):
-            out[key] = accounts[value[len(SECRET_PREFIX) :]]
+            user = value[len(SECRET_PREFIX) :]
+            wrong = user.endswith(WRONG_SUFFIX)
+            user = user.removesuffix(WRONG_SUFFIX)
+            if user not in accounts:
+                raise SetupError(f"no password configured for account {user!r}")
+            out[key] = accounts[user] + ("-wrong" if wrong else "")
         else:
             out[key] = value
     return out

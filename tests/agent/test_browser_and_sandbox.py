@@ -11,7 +11,8 @@ import pytest_asyncio
 from playwright.async_api import Error as PlaywrightError
 
 from agent.browser import Actor, BrowserSession, observe
-from agent.models import ParamSpec, TaskProposal
+from agent.models import ParamSpec, TaskProposal, TestCase
+from agent.postconditions import RowEffect
 from agent.sandbox import SkillTimeoutError, compile_skill, run_skill
 from agent.target import Target
 from agent.verify import verify
@@ -45,8 +46,10 @@ async def test_off_origin_requests_are_blocked(shop: RunningSite, browser: Brows
         assert fetched == "blocked"
         same_origin = await page.evaluate("fetch('/cart').then(r => r.status)")
         assert same_origin == 200
-        with pytest.raises(PlaywrightError, match="ERR_BLOCKED_BY_CLIENT"):
+        # refused by the context's proxy: no connection to the other origin is made
+        with pytest.raises(PlaywrightError, match="ERR_SOCKS_CONNECTION_FAILED"):
             await page.goto(other)
+        assert f"localhost:{shop.port}" in [b.target for b in browser.blocked]
     finally:
         await context.close()
 
@@ -159,13 +162,12 @@ def _proposal() -> TaskProposal:
         description="Subscribe an email address to the newsletter.",
         start_url="/",
         params=[ParamSpec(name="email", annotation="str")],
-        plan={
-            "kind": "page",
-            "page": "/",
-            "fields": [{"name": "email", "param": "email", "op": "fill"}],
-            "inputs": [{"email": e} for e in emails],
-            "negatives": [],
-        },
+        test_cases=[TestCase(inputs={"email": e}) for e in emails],
+        postconditions=[
+            RowEffect(
+                params=["email"], change="created", table="newsletter", columns={"email": ["email"]}
+            )
+        ],
     )
 
 
@@ -187,4 +189,4 @@ async def test_verification_executes_and_rejects_a_skill_that_does_nothing(
     assert len(report.runs) == 3 and all("newsletter" in r.checked for r in report.runs)
     rejected = await verify(wb, bad, proposal)
     assert not rejected.passed
-    assert "database changed: nothing" in rejected.runs[0].checked
+    assert "no row created in newsletter" in rejected.runs[0].checked

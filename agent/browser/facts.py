@@ -1,8 +1,9 @@
-"""What the heuristic policy reads off a page: forms, links, headings, alerts (page_facts.js)."""
+"""What a page says, read robustly: forms, links, headings, alerts, notices (page_facts.js)."""
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -131,3 +132,25 @@ def url_pattern(path: str) -> str:
     """`/product/17` → `/product/{id}` (numeric segments become `{id}`)."""
     segments = [("{id}" if _NUMERIC.match(s) else s) for s in path.split("/")]
     return "/".join(segments) or "/"
+
+
+def generalise(paths: list[str]) -> dict[str, str]:
+    """Map each path to its pattern: numeric segments → {id}; a non-first segment that takes
+    ≥ 4 values after the same leading segments (in paths of any length) → {slug}."""
+    patterns = {p: url_pattern(urlsplit(p).path) for p in paths}
+    values: dict[tuple[int, tuple[str, ...]], set[str]] = defaultdict(set)
+    for pat in set(patterns.values()):
+        segs = pat.split("/")
+        for k in range(2, len(segs)):
+            if not segs[k].startswith("{") and segs[k]:
+                values[(k, tuple(segs[:k]))].add(segs[k])
+
+    def slugged(pat: str) -> str:
+        segs = pat.split("/")
+        for k in range(2, len(segs)):
+            if len(values.get((k, tuple(segs[:k])), ())) >= 4:
+                segs[k] = "{slug}"
+        return "/".join(segs)
+
+    cache = {pat: slugged(pat) for pat in set(patterns.values())}
+    return {p: cache[patterns[p]] for p in paths}

@@ -1,9 +1,18 @@
 () => {
+  // A form's named controls shadow its properties (an input named "action" replaces
+  // form.action): read forms through prototype getters and Element methods only.
+  const getter = (proto, prop) => Object.getOwnPropertyDescriptor(proto, prop).get;
+  const formAction = (f) => getter(HTMLFormElement.prototype, "action").call(f);
+  const formElements = (f) => Array.from(getter(HTMLFormElement.prototype, "elements").call(f));
+  const attr = (el, name) => Element.prototype.getAttribute.call(el, name);
+  const closest = (el, sel) => Element.prototype.closest.call(el, sel);
+  const queryAll = (el, sel) => Array.from(Element.prototype.querySelectorAll.call(el, sel));
+  const innerText = (el) => getter(HTMLElement.prototype, "innerText").call(el);
   const visible = (el) => {
     if (!el) return false;
     const style = window.getComputedStyle(el);
     if (style.visibility === "hidden" || style.display === "none") return false;
-    const r = el.getBoundingClientRect();
+    const r = Element.prototype.getBoundingClientRect.call(el);
     return r.width > 0 && r.height > 0;
   };
   const labelOf = (el) => {
@@ -30,9 +39,9 @@
     }
     return "";
   };
-  const forms = Array.from(document.forms).map((form, index) => {
+  const forms = Array.from(document.querySelectorAll("form")).map((form, index) => {
     const fields = [];
-    for (const el of Array.from(form.elements)) {
+    for (const el of formElements(form)) {
       const tag = el.tagName.toLowerCase();
       const type = (el.getAttribute("type") || (tag === "select" ? "select" : tag === "textarea" ? "textarea" : "text")).toLowerCase();
       if (tag === "button" || tag === "fieldset" || tag === "output" || tag === "object") continue;
@@ -50,16 +59,16 @@
         options: tag === "select" ? Array.from(el.options).map(o => ({label: o.label.trim(), value: o.value})) : [],
       });
     }
-    const submits = Array.from(form.querySelectorAll("button, input[type=submit]"))
+    const submits = queryAll(form, "button, input[type=submit]")
       .filter(b => (b.getAttribute("type") || "submit").toLowerCase() === "submit")
       .map(b => ({text: (b.innerText || b.value || b.getAttribute("aria-label") || "").trim(), visible: visible(b)}));
     return {
-      index, method: (form.getAttribute("method") || "get").toLowerCase(),
-      action: form.getAttribute("action") || "", action_url: form.action,
+      index, method: (attr(form, "method") || "get").toLowerCase(),
+      action: attr(form, "action") || "", action_url: formAction(form),
       fields, submits, visible: visible(form), heading: headingBefore(form),
-      in_dialog: !!form.closest("[role=dialog],dialog"),
-      in_main: !!form.closest("main"),
-      row_text: (form.closest("li,tr,article") || {innerText: ""}).innerText.trim().slice(0, 200),
+      in_dialog: !!closest(form, "[role=dialog],dialog"),
+      in_main: !!closest(form, "main"),
+      row_text: (() => { const row = closest(form, "li,tr,article"); return row ? innerText(row).trim().slice(0, 200) : ""; })(),
     };
   });
   const links = Array.from(document.querySelectorAll("a[href]")).map(a => ({

@@ -6,17 +6,20 @@ import re
 from collections import Counter
 from typing import Any
 
-from agent.heuristic.facts import FieldFact, FormFact, PageFacts, url_pattern
-from agent.heuristic.inputs import (
+from agent.browser.facts import FieldFact, FormFact, PageFacts, url_pattern
+from agent.models import ParamSpec, SetupCall, TaskProposal
+from agent.policies.heuristic.contract import account_rows, postconditions, test_cases
+from agent.policies.heuristic.inputs import (
     all_numeric,
     distinct,
     number_values,
     option_values,
     text_value,
 )
-from agent.heuristic.naming import plural, slug, unique
-from agent.heuristic.sitemap import Entity, SiteMap, generalise
-from agent.models import ParamSpec, SetupCall, TaskProposal
+from agent.policies.heuristic.naming import plural, slug, unique
+from agent.policies.heuristic.plan import HeuristicPlan
+from agent.policies.heuristic.sitemap import Entity, SiteMap, generalise
+from agent.postconditions import PageShows, UrlMatches
 
 N_INPUTS = 3
 
@@ -102,6 +105,7 @@ def _plan_fields(
                 default="None" if optional else None,
                 description=_choices_text(label, [o.label for o in field.options if o.value]),
                 choices=[o.label for o in field.options if o.value != ""],
+                choice_values={o.label: o.value for o in field.options if o.value != ""},
             )
             values: list[Any] = [int(v) if numeric else v for v in labels]
             op = "select"
@@ -208,6 +212,7 @@ def propose(
     taken_names: set[str],
     setup: list[SetupCall],
     search_skill: tuple[str, str] | None,
+    login_skill: str | None = None,
 ) -> list[TaskProposal]:
     """Proposals for forms whose signature is not in `known` (updated in place).
 
@@ -229,17 +234,41 @@ def propose(
                 # a search scoped to one item (a project's issues): not handled by this policy
                 continue
             proposal = _proposal_for(
-                kind, page, form, entity, sitemap, accounts, taken_names, setup, search_skill
+                kind,
+                page,
+                form,
+                entity,
+                sitemap,
+                accounts,
+                taken_names,
+                setup,
+                search_skill,
+                login_skill,
             )
             if proposal is not None:
                 taken_names.add(proposal.skill_name)
                 proposals.append(proposal)
     proposals.extend(_navigation(sitemap, taken_names, setup, search_skill, known))
     order = {"login": 0, "search": 1, "register": 2, "entity": 3, "page": 4, "row": 5, "open": 6}
-    proposals.sort(key=lambda p: (order.get(p.plan.get("kind", ""), 9), -p.priority))
+    proposals.sort(key=lambda p: (order.get(_kind(p), 9), -p.priority))
     for i, proposal in enumerate(proposals):
-        proposal.id = f"{proposal.plan['kind']}-{i:02d}-{proposal.skill_name}"
+        proposal.id = f"{_kind(proposal)}-{i:02d}-{proposal.skill_name}"
     return proposals
+
+
+def _kind(proposal: TaskProposal) -> str:
+    assert isinstance(proposal.plan, HeuristicPlan)
+    return proposal.plan.kind
+
+
+def static_pages(sitemap: SiteMap) -> list[str]:
+    """Pages without an item in their URL (cart, wishlist, account): where effects show."""
+    out: list[str] = []
+    for page in sitemap.pages:
+        path = page.path.split("?")[0]
+        if "?" not in page.path and "{" not in sitemap.pattern(path) and path not in out:
+            out.append(path)
+    return [p for p in out if p != "/"][:8]
 
 
 def _pattern_of(path: str, sitemap: SiteMap) -> str:
@@ -257,6 +286,7 @@ def _proposal_for(
     taken_names: set[str],
     setup: list[SetupCall],
     search_skill: tuple[str, str] | None,
+    login_skill: str | None,
 ) -> TaskProposal | None:
     submit = _submit_text(form)
     plan: dict[str, Any] = {
@@ -336,11 +366,10 @@ def _proposal_for(
             {"name": user_field.name, "param": "username", "op": "fill"},
             {"name": pw_field.name, "param": "password", "op": "fill"},
         ]
-        users = list(accounts.items())[:N_INPUTS]
+        users = list(accounts)[:N_INPUTS]
         if not users:
             return None
-        rows = [{"username": u, "password": p} for u, p in users]
-        negatives = [{"username": users[0][0], "password": users[0][1] + "-wrong"}]
+        rows, negatives = account_rows(users)
     if kind == "search":
         query = next(f for f in form.inputs if f.type in ("search", "text"))
         for step, spec in zip(plan["fields"], specs, strict=False):
@@ -375,7 +404,9 @@ def _proposal_for(
         return None
     plan["inputs"] = rows
     plan["negatives"] = negatives
+    plan["hidden"] = {f.name: f.value for f in form.fields if f.type == "hidden" and f.name}
     name = unique(name, taken_names)
+    typed = HeuristicPlan.model_validate({k: v for k, v in plan.items() if k != "returns"})
     return TaskProposal(
         id="",
         title=f"{submit} ({page.h1 or page.path})",
@@ -391,7 +422,23 @@ def _proposal_for(
         ),
         start_url=plan["page"],
         params=specs,
-        plan=plan,
+        plan=typed,
+        key=repr(_key_of(typed)),
+        test_cases=test_cases(rows, negatives),
+        postconditions=postconditions(
+            kind,
+            specs,
+            fields=plan["fields"],
+            entity=plan.get("entity"),
+            action=form.action_path,
+            hidden=plan["hidden"],
+            pages=[plan["page"], *static_pages(sitemap)]
+            if kind == "row"
+            else static_pages(sitemap),
+            login_skill=login_skill,
+        ),
+        returns="list[str]" if kind == "search" else None,
+        differential=kind not in ("row", "login"),
         needs_login=bool(setup),
         setup=list(setup),
         priority=float(len(specs)),
@@ -464,17 +511,29 @@ def _navigation(
                         role="entity",
                     )
                 ],
-                plan={
-                    "kind": "open",
-                    "entity": {"param": entity.noun, "pattern": entity.pattern, "via": via},
-                    "inputs": [{entity.noun: n} for n in names[:N_INPUTS]],
-                    "negatives": [],
-                    "fields": [],
-                },
+                plan=HeuristicPlan(
+                    kind="open",
+                    entity={"param": entity.noun, "pattern": entity.pattern, "via": via},
+                    inputs=[{entity.noun: n} for n in names[:N_INPUTS]],
+                ),
+                key=repr(key),
+                test_cases=test_cases([{entity.noun: n} for n in names[:N_INPUTS]], []),
+                postconditions=[
+                    UrlMatches(pattern=entity.pattern),
+                    PageShows(params=[entity.noun], where="heading"),
+                ],
                 setup=list(setup),
             )
         )
     return out
+
+
+def _key_of(plan: HeuristicPlan) -> tuple[Any, ...]:
+    if plan.kind == "open":
+        assert plan.entity is not None
+        return ("open", plan.entity["pattern"])
+    sig = plan.key
+    return (sig[0], sig[1], tuple(sig[2]))
 
 
 __all__ = ["propose", "url_pattern"]

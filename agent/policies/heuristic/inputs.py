@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.heuristic.facts import FieldFact
+from agent.browser.facts import FieldFact
 
 
 def _from_pattern(pattern: str, n: int) -> str | None:

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.async_api import Locator, Page
 
 from agent.browser.actions import Actor, record_call
-from agent.heuristic.facts import FormFact, page_facts
+from agent.browser.facts import FormFact, page_facts
 from agent.models import ActionKind, TaskProposal, Trajectory
 
 _KINDS: dict[str, ActionKind] = {"select": "select", "check": "check", "fill": "fill"}

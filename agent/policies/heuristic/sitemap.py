@@ -10,7 +10,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from pydantic import BaseModel, Field
 
-from agent.heuristic.facts import FormFact, PageFacts, page_facts, url_pattern
+from agent.browser.facts import FormFact, PageFacts, generalise, page_facts, url_pattern
 
 SKIP_WORDS = ("logout", "log out", "sign out", "delete", "remove")
 
@@ -50,28 +50,6 @@ class SiteMap(BaseModel):
 def _path(url: str) -> str:
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def generalise(paths: list[str]) -> dict[str, str]:
-    """Map each path to its pattern: numeric segments → {id}; a non-first segment that takes
-    ≥ 4 values after the same leading segments (in paths of any length) → {slug}."""
-    patterns = {p: url_pattern(urlsplit(p).path) for p in paths}
-    values: dict[tuple[int, tuple[str, ...]], set[str]] = defaultdict(set)
-    for pat in set(patterns.values()):
-        segs = pat.split("/")
-        for k in range(2, len(segs)):
-            if not segs[k].startswith("{") and segs[k]:
-                values[(k, tuple(segs[:k]))].add(segs[k])
-
-    def slugged(pat: str) -> str:
-        segs = pat.split("/")
-        for k in range(2, len(segs)):
-            if len(values.get((k, tuple(segs[:k])), ())) >= 4:
-                segs[k] = "{slug}"
-        return "/".join(segs)
-
-    cache = {pat: slugged(pat) for pat in set(patterns.values())}
-    return {p: cache[patterns[p]] for p in paths}
 
 
 def _noun(pattern: str) -> str:

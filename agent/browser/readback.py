@@ -1,0 +1,118 @@
+"""Independent reads of a page after a skill ran: the site's own listing of results, and the
+row of one item (a cart line) with its texts and field values."""
+
+from __future__ import annotations
+
+from playwright.async_api import Page
+
+from agent.browser.facts import PageFacts, generalise, page_facts
+
+CANDIDATES: tuple[str, ...] = (
+    'page.get_by_role("main").get_by_role("article").get_by_role("heading")',
+    'page.get_by_role("main").get_by_role("article").get_by_role("heading").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("article").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("listitem").get_by_role("heading")',
+    'page.get_by_role("main").get_by_role("listitem").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("row").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("cell").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("heading").get_by_role("link")',
+    'page.get_by_role("main").get_by_role("list").get_by_role("link")',
+    'page.get_by_role("article").get_by_role("heading")',
+    'page.get_by_role("listitem").get_by_role("link")',
+    'page.get_by_role("row").get_by_role("link")',
+    'page.get_by_role("cell").get_by_role("link")',
+)
+
+
+def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
+    """(pattern, texts) of the dominant repeated group of links to one kind of detail page:
+    inside `<main>` when the page has one with such links, else anywhere outside navigation."""
+    for scope in ("main", "page"):
+        links = [
+            link
+            for link in facts.links
+            if link.text and link.visible and (link.in_main if scope == "main" else not link.in_nav)
+        ]
+        found = _dominant(links)
+        if found[0] is not None:
+            return found
+    return None, []
+
+
+def _dominant(links: list) -> tuple[str | None, list[str]]:  # type: ignore[type-arg]
+    if not links:
+        return None, []
+    paths = [link.href.split("?")[0].split("#")[0] for link in links]
+    rel = ["/" + p.split("/", 3)[3] if p.count("/") >= 3 else "/" for p in paths]
+    patterns = generalise(rel)
+    counts: dict[str, int] = {}
+    for p in rel:
+        if "{" in patterns[p]:
+            counts[patterns[p]] = counts.get(patterns[p], 0) + 1
+    if not counts:
+        return None, []
+    best = max(counts, key=lambda k: counts[k])
+    names: list[str] = []
+    targets: set[str] = set()
+    for link, p in zip(links, rel, strict=True):
+        # one name per item: the first link to it (not "12 comments" links to the same page)
+        if patterns[p] == best and p not in targets and link.text not in names:
+            targets.add(p)
+            names.append(link.text)
+    return best, names
+
+
+async def read_listing(page: Page) -> list[str]:
+    """The names the page lists as results (see `result_names`)."""
+    return result_names(await page_facts(page))[1]
+
+
+async def results_locator(page: Page, expected: list[str]) -> str | None:
+    """The first candidate locator whose texts are exactly `expected` (order kept)."""
+    if not expected:
+        return None
+    for source in CANDIDATES:
+        locator = eval(source, {"page": page})  # our own constant expressions
+        try:
+            texts = [" ".join(t.split()) for t in await locator.all_inner_texts()]
+        except Exception:
+            continue
+        deduped = list(dict.fromkeys(texts))
+        if deduped == expected and len(texts) == len(deduped):
+            return source
+    return None
+
+
+ROW_SCRIPT = """(key) => {
+  const norm = (s) => (s || "").replace(/\\s+/g, " ").trim().toLowerCase();
+  const want = norm(key);
+  const rows = "tr, li, article, [role=row], [role=listitem], form, section, dd, .row, .item";
+  let best = null;
+  const named = "a, h1, h2, h3, h4, td, th, span, strong, p, label, div";
+  for (const el of document.querySelectorAll(named)) {
+    if (norm(el.innerText) !== want) continue;
+    const row = el.closest(rows);
+    if (!row) continue;
+    if (!best || best.contains(row)) best = row;
+  }
+  if (!best) return null;
+  const out = best.innerText.split("\\n").map((s) => s.trim()).filter(Boolean);
+  for (const f of best.querySelectorAll("input, select, textarea")) {
+    if (f.type === "hidden" || f.type === "password") continue;
+    if (f.tagName === "SELECT") {
+      const o = f.options[f.selectedIndex];
+      if (o) out.push(o.label);
+    } else if (f.type === "checkbox" || f.type === "radio") {
+      if (f.checked) out.push(f.value);
+    } else {
+      out.push(f.value);
+    }
+  }
+  return out;
+}"""
+
+
+async def row_values(page: Page, key: str) -> list[str] | None:
+    """Texts and field values of the smallest row-like element holding an element whose text is
+    exactly `key` (the cart line of a product); None when no such row."""
+    return await page.evaluate(ROW_SCRIPT, key)

@@ -1,0 +1,83 @@
+"""The heuristic's side of the stage contract: typed test cases and post-conditions for a
+form or link plan (what the generic judge will check, for the values passed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.models import ParamSpec, TestCase
+from agent.postconditions import (
+    CredentialsWork,
+    PageShows,
+    Postcondition,
+    ResultsMatchListing,
+    RowEffect,
+    UrlMatches,
+)
+from agent.workbench import SECRET_PREFIX, WRONG_SUFFIX
+
+
+def test_cases(rows: list[dict[str, Any]], negatives: list[dict[str, Any]]) -> list[TestCase]:
+    cases = [TestCase(inputs=row, note="policy input") for row in rows]
+    cases += [
+        TestCase(inputs=row, expect="rejected", note="the site must refuse") for row in negatives
+    ]
+    return cases
+
+
+def account_rows(users: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Login inputs naming accounts, never their passwords; a wrong password must be refused."""
+    rows = [{"username": u, "password": f"{SECRET_PREFIX}{u}"} for u in users]
+    negatives = [{"username": users[0], "password": f"{SECRET_PREFIX}{users[0]}{WRONG_SUFFIX}"}]
+    return rows, negatives
+
+
+def listing_url(action: str, fields: list[dict[str, Any]], hidden: dict[str, str]) -> str:
+    """The URL a GET form submits to, with a `{param}` slot per field."""
+    parts = [f"{name}={value}" for name, value in hidden.items()]
+    parts += [f"{f['name']}={{{f['param']}}}" for f in fields]
+    return f"{action}?{'&'.join(parts)}"
+
+
+def postconditions(
+    kind: str,
+    params: list[ParamSpec],
+    *,
+    fields: list[dict[str, Any]],
+    entity: dict[str, Any] | None,
+    action: str,
+    hidden: dict[str, str],
+    pages: list[str],
+    login_skill: str | None,
+) -> list[Postcondition]:
+    values = [p.name for p in params if p.role in ("value", "entity")]
+    if kind == "login":
+        return [PageShows(params=["username"], where="page")]
+    if kind == "search":
+        return [
+            ResultsMatchListing(
+                listing=listing_url(action, fields, hidden),
+                values={p.name: p.choice_values for p in params if p.choice_values},
+            )
+        ]
+    if kind == "open":
+        assert entity is not None
+        return [
+            UrlMatches(pattern=entity["pattern"]),
+            PageShows(params=[entity["param"]], where="heading"),
+        ]
+    out: list[Postcondition] = []
+    if entity is not None:
+        values = [entity["param"], *[v for v in values if v != entity["param"]]]
+    if kind == "row":
+        has_values = any(f["param"] in values for f in fields)
+        change = "changed" if has_values else "deleted"
+        out.append(RowEffect(params=values, change=change, readback=pages))
+    else:
+        out.append(RowEffect(params=values, readback=pages))
+    secrets = [p.name for p in params if p.role == "secret"]
+    if kind == "register" and secrets and login_skill is not None:
+        user = next((p.name for p in params if "user" in p.name), None)
+        if user is not None:
+            out.append(CredentialsWork(login_skill=login_skill, username=user, password=secrets[0]))
+    return out

@@ -1,0 +1,404 @@
+"""Typed post-conditions: what must be true after a skill ran, *for the values it was given*.
+
+Any policy emits them; one generic judge evaluates them (`agent.judge`). Each kind says how a
+parameter's value is observed:
+
+* `RowEffect` — a database row created / changed / deleted whose columns carry the parameters
+  (entity parameters through foreign keys: `product_id>products.name`). The columns are learned
+  from the practise run (`ground`) and must then hold on every test input.
+* `PageShows` — the page, its heading, or a read-back page (e.g. the cart row of the product)
+  shows the parameters' values. Live sites, which have no database to look at, use this.
+* `UrlMatches` — the URL matches a pattern filled with the parameters.
+* `ResultsMatchListing` — the skill returned exactly what the site's own listing shows for that
+  input (an independent read of the results URL).
+* `CredentialsWork` — a secret is checked by its effect: the new account logs in with the
+  password, and not with a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Protocol
+from urllib.parse import quote_plus
+
+from pydantic import BaseModel, Field
+
+from agent.dbstate import ChangeKind, RowChange, Snapshot, referenced
+
+
+class RowEffect(BaseModel):
+    kind: Literal["row"] = "row"
+    params: list[str]
+    change: ChangeKind | None = None  # None until grounded
+    table: str | None = None
+    columns: dict[str, list[str]] = Field(default_factory=dict)  # param -> column paths
+    alone: bool = True  # exactly one row of the table has this change
+    readback: list[str] = Field(default_factory=list)  # pages that show the row (no database)
+
+
+class PageShows(BaseModel):
+    kind: Literal["page_shows"] = "page_shows"
+    params: list[str]
+    where: Literal["page", "heading", "readback"] = "page"
+    url: str | None = None  # the read-back page, once grounded
+    candidates: list[str] = Field(default_factory=list)  # read-back pages to choose from
+    row: bool = False  # params[0] names a row (a cart line) that must show the other values
+    absent: bool = False  # the row named by params[0] must be gone
+
+
+class UrlMatches(BaseModel):
+    kind: Literal["url"] = "url"
+    pattern: str  # "/product/{id}", "/f/{slug}", or with parameters: "/search?q={query}"
+
+
+class ResultsMatchListing(BaseModel):
+    kind: Literal["results"] = "results"
+    listing: str  # "/search?q={query}&category={category}"
+    values: dict[str, dict[str, str]] = Field(default_factory=dict)  # param -> label -> value
+
+
+class CredentialsWork(BaseModel):
+    kind: Literal["credentials"] = "credentials"
+    login_skill: str
+    username: str
+    password: str
+
+
+Postcondition = Annotated[
+    RowEffect | PageShows | UrlMatches | ResultsMatchListing | CredentialsWork,
+    Field(discriminator="kind"),
+]
+
+
+class Check(BaseModel):
+    """The outcome of one post-condition on one run."""
+
+    kind: str
+    passed: bool
+    reason: str
+    observed: dict[str, list[str]] = Field(default_factory=dict)  # param -> how it was seen
+    count: int | None = None  # results returned
+
+
+class Probe(Protocol):
+    """Independent reads the judge may make after a run (a browser in production, recorded
+    fixtures in tests)."""
+
+    async def text(self, url: str | None) -> tuple[str, str, str]:
+        """(path, heading + title, body text) of `url` read fresh, or of the current page."""
+        ...
+
+    async def listing(self, url: str) -> list[str]:
+        """The names of the dominant repeated group of links on `url`."""
+        ...
+
+    async def row_values(self, url: str, key: str) -> list[str] | None:
+        """Texts and field values of the row-like element on `url` that names `key`."""
+        ...
+
+    async def login(self, skill: str, username: str, password: str) -> str | None:
+        """Run the login skill in a new context; None if it succeeded, else the error."""
+        ...
+
+
+class Evidence(BaseModel):
+    """What one run produced, as the judge sees it."""
+
+    inputs: dict[str, Any]
+    returned: Any = None
+    error: str | None = None
+    alerts: list[str] = Field(default_factory=list)
+    changes: list[RowChange] | None = None  # None: no database visible
+    before: Snapshot | None = None
+    after: Snapshot | None = None
+    choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # param -> label -> value
+
+
+def norm(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return " ".join(str(value).split()).casefold()
+
+
+def _forms(value: Any, choices: dict[str, str] | None) -> set[str]:
+    out = {norm(value)}
+    if isinstance(value, bool):
+        out.add("true" if value else "false")
+    if choices and str(value) in choices:
+        out.add(norm(choices[str(value)]))
+    return out
+
+
+def value_matches(cell: Any, value: Any, choices: dict[str, str] | None = None) -> bool:
+    """A stored cell carries a passed value: equal after normalising whitespace and case, or,
+    for long texts, contains it whole (sites may wrap or append to what was submitted)."""
+    if cell is None or value is None:
+        return False
+    have = norm(cell)
+    for want in _forms(value, choices):
+        if have == want or (len(want) >= 12 and want in have):
+            return True
+    return False
+
+
+def column_paths(change: RowChange, snap: Snapshot | None, table_fks: dict[str, tuple[str, str]]):
+    """(path, value) for every column of the row and, through foreign keys, of the rows it
+    references: `quantity`, `product_id>products.name`."""
+    for col, val in change.values.items():
+        yield col, val
+        fk = table_fks.get(col)
+        if fk is not None and snap is not None:
+            ref = referenced(snap, fk[0], fk[1], val)
+            for rcol, rval in (ref or {}).items():
+                yield f"{col}>{fk[0]}.{rcol}", rval
+
+
+def _row_matches(
+    change: RowChange, ev: Evidence, params: list[str], allowed: dict[str, list[str]] | None
+) -> dict[str, list[str]]:
+    snap = ev.after if change.after is not None else ev.before
+    fks = {}
+    for s in (ev.after, ev.before):
+        if s is not None and change.table in s:
+            fks = s[change.table].foreign_keys
+            break
+    seen: dict[str, list[str]] = {}
+    for p in params:
+        value = ev.inputs.get(p)
+        paths = [
+            path
+            for path, cell in column_paths(change, snap, fks)
+            if value_matches(cell, value, ev.choices.get(p))
+            and (allowed is None or path in allowed.get(p, []))
+        ]
+        if paths:
+            seen[p] = paths
+    return seen
+
+
+def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
+    """Learn table, change kind and column paths from a practise run: the changed row that
+    carries the most of the parameters' values. None when no row carries any."""
+    if ev.changes is None:
+        return None
+    params = [p for p in pc.params if ev.inputs.get(p) is not None]
+    best: tuple[tuple[int, int, int], RowChange, dict[str, list[str]]] | None = None
+    order = {"created": 0, "changed": 1, "deleted": 2}
+    for change in ev.changes:
+        if (pc.table and change.table != pc.table) or (pc.change and change.change != pc.change):
+            continue
+        seen = _row_matches(change, ev, params, None)
+        if not seen:
+            continue
+        # most parameters carried, then most carried by the row's own columns (not through a
+        # foreign key: an order, not its order lines), then created before changed or deleted
+        direct = sum(any(">" not in path for path in paths) for paths in seen.values())
+        score = (len(seen), direct, -order[change.change])
+        if best is None or score > best[0]:
+            best = (score, change, seen)
+    if best is None:
+        return None
+    _, change, seen = best
+    return pc.model_copy(
+        update={
+            "change": change.change,
+            "table": change.table,
+            "columns": seen,
+        }
+    )
+
+
+def fill(template: str, inputs: dict[str, Any], values: dict[str, dict[str, str]]) -> str:
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name in ("id", "slug"):
+            return m.group(0)
+        raw = inputs.get(name)
+        if raw is None:
+            return ""
+        raw = values.get(name, {}).get(str(raw), raw)
+        return quote_plus(str(raw))
+
+    return re.sub(r"\{(\w+)\}", sub, template)
+
+
+def url_regex(pattern: str, inputs: dict[str, Any]) -> re.Pattern[str]:
+    parts = re.split(r"(\{\w+\})", pattern)
+    out = []
+    for part in parts:
+        if part == "{id}":
+            out.append(r"\d+")
+        elif part == "{slug}":
+            out.append(r"[^/?#]+")
+        elif re.fullmatch(r"\{\w+\}", part):
+            value = inputs.get(part[1:-1])
+            out.append(re.escape(quote_plus(str(value))) if value is not None else "[^&#]*")
+        else:
+            out.append(re.escape(part))
+    return re.compile("".join(out) + "/?")
+
+
+async def evaluate(pc: Any, ev: Evidence, probe: Probe, path: str) -> Check:
+    """Evaluate one post-condition on one run's evidence."""
+    if isinstance(pc, RowEffect):
+        return _eval_row(pc, ev)
+    if isinstance(pc, UrlMatches):
+        ok = url_regex(pc.pattern, ev.inputs).fullmatch(path.rstrip("/") or "/") is not None
+        return Check(kind=pc.kind, passed=ok, reason=f"url {path} matches {pc.pattern}: {ok}")
+    if isinstance(pc, PageShows):
+        return await _eval_shows(pc, ev, probe)
+    if isinstance(pc, ResultsMatchListing):
+        return await _eval_results(pc, ev, probe)
+    if isinstance(pc, CredentialsWork):
+        return await _eval_credentials(pc, ev, probe)
+    raise TypeError(f"unknown post-condition {pc!r}")
+
+
+def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
+    if ev.changes is None:
+        return Check(kind=pc.kind, passed=False, reason="no database to check the row in")
+    if pc.table is None or pc.change is None:
+        return Check(kind=pc.kind, passed=False, reason="row post-condition was never grounded")
+    rows = [c for c in ev.changes if c.table == pc.table and c.change == pc.change]
+    if not rows:
+        return Check(kind=pc.kind, passed=False, reason=f"no row {pc.change} in {pc.table}")
+    params = [p for p in pc.params if ev.inputs.get(p) is not None]
+    for change in rows:
+        seen = _row_matches(change, ev, params, pc.columns)
+        if all(p in seen for p in params):
+            if pc.alone and len(rows) > 1:
+                return Check(
+                    kind=pc.kind,
+                    passed=False,
+                    reason=f"{len(rows)} rows {pc.change} in {pc.table}, expected one",
+                )
+            what = ", ".join(f"{p}={ev.inputs[p]!r} in {seen[p][0]}" for p in params)
+            return Check(
+                kind=pc.kind,
+                passed=True,
+                reason=f"{pc.table} row {pc.change}: {what or 'as expected'}",
+                observed=seen,
+            )
+    missing = {
+        p for p in params if not any(p in _row_matches(c, ev, [p], pc.columns) for c in rows)
+    }
+    detail = ", ".join(f"{p}={ev.inputs[p]!r}" for p in sorted(missing)) or "the values together"
+    return Check(
+        kind=pc.kind,
+        passed=False,
+        reason=f"{pc.table} row {pc.change} does not carry {detail}",
+    )
+
+
+def _shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool:
+    wants = _forms(value, choices)
+    for v in values:
+        have = norm(v)
+        for want in wants:
+            if have == want:
+                return True
+            if re.search(rf"(?<![\w.]){re.escape(want)}(?![\w.])", have):
+                return True
+    return False
+
+
+async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
+    params = [p for p in pc.params if ev.inputs.get(p) is not None]
+    if pc.where == "readback" and pc.row:
+        if pc.url is None:
+            return Check(kind=pc.kind, passed=False, reason="no read-back page was grounded")
+        key, rest = params[0], params[1:]
+        values = await probe.row_values(pc.url, str(ev.inputs[key]))
+        if pc.absent:
+            ok = values is None
+            return Check(
+                kind=pc.kind,
+                passed=ok,
+                reason=f"{pc.url}: row {ev.inputs[key]!r} is gone: {ok}",
+                observed={key: [pc.url]} if ok else {},
+            )
+        if values is None:
+            return Check(
+                kind=pc.kind, passed=False, reason=f"{pc.url} has no row for {ev.inputs[key]!r}"
+            )
+        missing = [p for p in rest if not _shown(values, ev.inputs[p], ev.choices.get(p))]
+        ok = not missing
+        return Check(
+            kind=pc.kind,
+            passed=ok,
+            reason=f"{pc.url}: row {ev.inputs[key]!r} "
+            + ("shows " + ", ".join(f"{p}={ev.inputs[p]!r}" for p in rest) if ok else "")
+            + (f"lacks {', '.join(f'{p}={ev.inputs[p]!r}' for p in missing)}" if missing else ""),
+            observed={p: [pc.url] for p in params if p not in missing},
+        )
+    url = pc.url if pc.where == "readback" else None
+    _path, heading, body = await probe.text(url)
+    hay = heading if pc.where == "heading" else f"{heading}\n{body}"
+    missing = [p for p in params if norm(ev.inputs[p]) not in norm(hay)]
+    where = pc.where if url is None else url
+    return Check(
+        kind=pc.kind,
+        passed=not missing,
+        reason=f"{where} shows {', '.join(params)}: {not missing}"
+        + (f" (missing {missing})" if missing else ""),
+        observed={p: [where] for p in params if p not in missing},
+    )
+
+
+async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> Check:
+    returned = ev.returned
+    if not isinstance(returned, list) or not all(isinstance(x, str) for x in returned):
+        return Check(kind=pc.kind, passed=False, reason=f"returned {type(returned).__name__}")
+    url = fill(pc.listing, ev.inputs, pc.values)
+    expected = [" ".join(x.split()) for x in await probe.listing(url)]
+    got = [" ".join(x.split()) for x in returned]
+    if got != expected:
+        extra = [x for x in got if x not in expected][:3]
+        lost = [x for x in expected if x not in got][:3]
+        return Check(
+            kind=pc.kind,
+            passed=False,
+            reason=f"returned {len(got)} items, the site lists {len(expected)} at {url}"
+            + (f"; not listed: {extra}" if extra else "")
+            + (f"; missing: {lost}" if lost else ""),
+            count=len(got),
+        )
+    if ev.after is not None and got:
+        cells = {norm(c) for t in ev.after.values() for r in t.rows.values() for c in r}
+        unknown = [x for x in got if norm(x) not in cells]
+        if unknown:
+            return Check(
+                kind=pc.kind,
+                passed=False,
+                reason=f"returned items not in the site's database: {unknown[:3]}",
+                count=len(got),
+            )
+    return Check(
+        kind=pc.kind,
+        passed=True,
+        reason=f"returned the {len(got)} items the site lists at {url}",
+        observed={p: [pc.listing] for p in re.findall(r"\{(\w+)\}", pc.listing)},
+        count=len(got),
+    )
+
+
+async def _eval_credentials(pc: CredentialsWork, ev: Evidence, probe: Probe) -> Check:
+    user, password = ev.inputs.get(pc.username), ev.inputs.get(pc.password)
+    if user is None or password is None:
+        return Check(kind=pc.kind, passed=False, reason="credentials not among the inputs")
+    error = await probe.login(pc.login_skill, str(user), str(password))
+    if error is not None:
+        return Check(
+            kind=pc.kind, passed=False, reason=f"{pc.login_skill} with the password failed: {error}"
+        )
+    wrong = await probe.login(pc.login_skill, str(user), str(password) + "-wrong")
+    if wrong is None:
+        return Check(
+            kind=pc.kind, passed=False, reason=f"{pc.login_skill} accepted a wrong password"
+        )
+    return Check(
+        kind=pc.kind,
+        passed=True,
+        reason=f"{pc.login_skill} logs {user!r} in with the password, not with a wrong one",
+        observed={pc.username: ["login"], pc.password: ["login"]},
+    )
