@@ -17,6 +17,11 @@ LAUNCH_ARGS: tuple[str, ...] = (
     "--disable-sync",
     "--no-first-run",
     "--disable-quic",
+    # WebRTC may only use proxied TCP; the contexts' proxy refuses everything off-origin, so
+    # no STUN/TURN/UDP packet leaves the browser (see agent.browser.egress).
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--dns-prefetch-disable",
 )
 
 INSTALL_HINT = (
