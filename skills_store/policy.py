@@ -10,7 +10,9 @@ blocked, timeout) is the second layer.
 from __future__ import annotations
 
 import ast
+import builtins
 import hashlib
+import keyword
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -47,9 +49,23 @@ FORBIDDEN_ATTRIBUTES: frozenset[str] = frozenset(
         "route", "route_from_har", "route_web_socket", "unroute", "unroute_all",
         "expose_function", "expose_binding", "context", "set_extra_http_headers", "request",
         "wait_for_timeout", "sleep", "pause", "screenshot", "pdf", "save_as", "set_input_files",
-        "video", "format", "format_map", "set_files", "mro",
+        "video", "format", "format_map", "set_files", "mro", "translate", "maketrans",
+        "expandtabs",
     }
 )  # fmt: skip
+# Names a skill may not take: they would shadow a builtin, the names every skill module
+# imports, or the names generated modules and the sandbox define, for every skill of the site.
+RESERVED_SKILL_NAMES: frozenset[str] = frozenset(
+    {name for name in dir(builtins) if not name.startswith("_")}
+    | set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | {"page", "expect", "Page", "Locator", "annotations", "skill", "skills"}
+)
+# Format specs in f-strings: constant, and no width or precision beyond three digits.
+_FORMAT_SPEC = re.compile(r"^[^{}]*$")
+_LARGE_NUMBER = re.compile(r"\d{4,}")
+# Navigation methods: their URL is checked at run time, so they may not be passed around.
+CALL_ONLY_ATTRIBUTES: frozenset[str] = frozenset({"goto"})
 FORBIDDEN_URL_PREFIXES: tuple[str, ...] = (
     "http://", "https://", "file:", "javascript:", "ws://", "wss://", "data:",
 )  # fmt: skip
@@ -136,6 +152,20 @@ def _parse(code: str) -> ast.Module:
         return ast.parse(code, type_comments=False)
     except SyntaxError as exc:
         raise PolicyViolation(f"syntax error: {exc.msg}", exc.lineno) from None
+
+
+def check_skill_name(name: str) -> None:
+    """Refuse a skill name that is not a plain identifier or would shadow a reserved name
+    (a builtin such as `len` or `sorted`, `expect`, `Page`, ...) for the other skills."""
+    if not name.isidentifier() or not name.isascii():
+        raise PolicyViolation(f"skill name {name!r} is not a plain ASCII identifier")
+    if name.startswith("_"):
+        raise PolicyViolation(f"skill name {name!r} must not start with an underscore")
+    if name in RESERVED_SKILL_NAMES or name in FORBIDDEN_NAMES:
+        raise PolicyViolation(
+            f"skill name {name!r} is reserved: it would shadow the builtin or API name "
+            f"{name!r} for every skill of the site; choose another name"
+        )
 
 
 def check_skill_code(code: str, *, allowed_calls: Iterable[str] = frozenset()) -> ParsedSkill:
@@ -239,8 +269,10 @@ def _check_function(fn: ast.AsyncFunctionDef, allowed_calls: frozenset[str]) -> 
         raise _fail(fn.decorator_list[0], "decorators are not allowed")
     if getattr(fn, "type_params", None):
         raise _fail(fn, "type parameters are not allowed")
-    if _is_dunder(fn.name) or fn.name.startswith("_"):
-        raise _fail(fn, f"skill name '{fn.name}' must not start with an underscore")
+    try:
+        check_skill_name(fn.name)
+    except PolicyViolation as exc:
+        raise _fail(fn, str(exc)) from None
     params = _check_arguments(fn)
     if fn.returns is not None:
         _check_annotation(fn.returns)
@@ -366,6 +398,7 @@ class _BodyChecker:
         self.globals = allowed_calls | PAGE_API_NAMES | SAFE_BUILTINS
         self.scopes: list[set[str]] = []
         self.in_raise = 0
+        self.called: set[int] = set()  # ids of Attribute nodes that are the callee of a call
 
     # scopes ---------------------------------------------------------------------------------
 
@@ -400,6 +433,7 @@ class _BodyChecker:
                 raise _fail(
                     handler, "except handler must re-raise (no try/except that hides failure)"
                 )
+            _check_no_escape(handler.body, "an except handler")
             if handler.type is not None:
                 self.in_raise += 1
                 self.expr(handler.type)
@@ -408,6 +442,7 @@ class _BodyChecker:
                 self.check_binding(handler, handler.name)
             for stmt in handler.body:
                 self.stmt(stmt)
+        _check_no_escape(node.finalbody, "a finally block")
         for block in (node.body, node.orelse, node.finalbody):
             for stmt in block:
                 self.stmt(stmt)
@@ -448,6 +483,8 @@ class _BodyChecker:
             self.check_attribute(node)
         elif isinstance(node, ast.Constant):
             self.check_constant(node)
+        elif isinstance(node, ast.FormattedValue):
+            self.check_format_spec(node)
         elif isinstance(node, ast.Call):
             self.check_call(node)
         elif isinstance(node, ast.Lambda):
@@ -483,6 +520,8 @@ class _BodyChecker:
             raise _fail(node, f"attribute '{attr}' is not allowed")
         if not isinstance(node.ctx, ast.Load):
             raise _fail(node, f"assigning to attribute '{attr}' is not allowed")
+        if attr in CALL_ONLY_ATTRIBUTES and id(node) not in self.called:
+            raise _fail(node, f"'.{attr}' may only be called directly, as in page.{attr}('/...')")
 
     def check_constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, str) and _bad_url(node.value):
@@ -492,8 +531,23 @@ class _BodyChecker:
         if isinstance(node.value, bytes):
             raise _fail(node, "bytes literals are not allowed")
 
+    def check_format_spec(self, node: ast.FormattedValue) -> None:
+        spec = node.format_spec
+        if spec is None:
+            return
+        parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+        text = ""
+        for part in parts:
+            if not isinstance(part, ast.Constant) or not isinstance(part.value, str):
+                raise _fail(node, "format specs must be constant (no '{...}' inside a spec)")
+            text += part.value
+        if not _FORMAT_SPEC.match(text) or _LARGE_NUMBER.search(text):
+            raise _fail(node, f"format spec ':{text}' is not allowed (width/precision > 999)")
+
     def check_call(self, node: ast.Call) -> None:
         func = node.func
+        if isinstance(func, ast.Attribute):
+            self.called.add(id(func))
         if isinstance(func, ast.Attribute) and func.attr == "goto":
             url = node.args[0] if node.args else None
             for kw in node.keywords:
@@ -538,6 +592,27 @@ class _BodyChecker:
         else:
             self.expr(node.elt)
         self.scopes.pop()
+
+
+def _check_no_escape(body: list[ast.stmt], where: str) -> None:
+    """`return`, or `break`/`continue` of an outer loop, in an except handler or a finally
+    block would swallow the exception being handled (including a timeout): refuse them."""
+    stack: list[tuple[ast.AST, bool]] = [(stmt, False) for stmt in body]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, ast.Return) or (
+            isinstance(node, ast.Break | ast.Continue) and not in_loop
+        ):
+            word = type(node).__name__.lower()
+            raise _fail(node, f"'{word}' in {where} is not allowed: it would swallow the error")
+        if isinstance(node, ast.Lambda | ast.expr):
+            continue
+        nested = in_loop or isinstance(node, ast.For | ast.AsyncFor | ast.While)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(node, ast.For | ast.AsyncFor | ast.While) and child in node.orelse:
+                stack.append((child, in_loop))  # a loop's else clause is outside that loop
+            else:
+                stack.append((child, nested))
 
 
 def _check_goto_url(url: ast.expr) -> None:
