@@ -1,0 +1,220 @@
+"""The judge and each post-condition on recorded evidence, without a browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agent.dbstate import TableState, changes
+from agent.judge import JudgeChain, ground
+from agent.models import ParamSpec, TaskProposal, TestCase, TestRun
+from agent.postconditions import (
+    Check,
+    CredentialsWork,
+    Evidence,
+    PageShows,
+    ResultsMatchListing,
+    RowEffect,
+    UrlMatches,
+)
+from agent.verify import consistency_problems, coverage_problems, differential_cases
+
+
+class FakeProbe:
+    def __init__(self, **pages: Any) -> None:
+        self.pages = pages
+        self.logins: list[tuple[str, str]] = []
+
+    async def text(self, url: str | None) -> tuple[str, str, str]:
+        return self.pages.get("text", ("/", "", ""))
+
+    async def listing(self, url: str) -> list[str]:
+        return self.pages["listings"].get(url, [])
+
+    async def row_values(self, url: str, key: str) -> list[str] | None:
+        return self.pages["rows"].get((url, key))
+
+    async def login(self, skill: str, username: str, password: str) -> str | None:
+        self.logins.append((username, password))
+        return None if self.pages["passwords"].get(username) == password else "RuntimeError"
+
+
+PRODUCTS = TableState(
+    columns=["id", "name"], rows={1: [1, "Blue Mug"], 2: [2, "Desk Lamp"], 3: [3, "Tea Pot"]}
+)
+
+
+def cart(*rows: tuple[int, int, int]) -> dict[str, TableState]:
+    return {
+        "products": PRODUCTS,
+        "cart_items": TableState(
+            columns=["id", "product_id", "quantity"],
+            rows={r[0]: list(r) for r in rows},
+            foreign_keys={"product_id": ("products", "id")},
+        ),
+    }
+
+
+def evidence(inputs: dict[str, Any], before: Any, after: Any) -> Evidence:
+    return Evidence(inputs=inputs, changes=changes(before, after), before=before, after=after)
+
+
+def proposal(*pcs: Any, params: list[str], cases: list[dict[str, Any]]) -> TaskProposal:
+    return TaskProposal(
+        id="p",
+        title="t",
+        kind="procedural",
+        skill_name="add_to_cart",
+        description="d",
+        start_url="/",
+        params=[ParamSpec(name=p) for p in params],
+        test_cases=[TestCase(inputs=c) for c in cases],
+        postconditions=list(pcs),
+    )
+
+
+async def test_row_effect_is_grounded_through_foreign_keys_and_follows_each_value() -> None:
+    prop = proposal(
+        RowEffect(params=["product", "quantity"]),
+        params=["product", "quantity"],
+        cases=[{"product": "Desk Lamp", "quantity": 5}],
+    )
+    practised = evidence({"product": "Desk Lamp", "quantity": 5}, cart(), cart((1, 2, 5)))
+    grounded, notes = await ground(prop, practised, FakeProbe())
+    assert notes == []
+    row = grounded[0]
+    assert (row.table, row.change) == ("cart_items", "created")
+    assert row.columns == {"product": ["product_id>products.name"], "quantity": ["quantity"]}
+    prop = prop.model_copy(update={"postconditions": grounded})
+    judge = JudgeChain()
+    ok = await judge.judge(
+        prop, evidence({"product": "Tea Pot", "quantity": 3}, cart(), cart((1, 3, 3))), None, "/"
+    )
+    assert ok.success, ok.reasons
+    # the same product whatever `product` says → fails
+    wrong = await judge.judge(
+        prop, evidence({"product": "Tea Pot", "quantity": 3}, cart(), cart((1, 2, 3))), None, "/"
+    )
+    assert not wrong.success and "product='Tea Pot'" in wrong.reasons[0]
+    # quantity ignored (always 1) → fails
+    ignored = await judge.judge(
+        prop, evidence({"product": "Tea Pot", "quantity": 3}, cart(), cart((1, 3, 1))), None, "/"
+    )
+    assert not ignored.success and "quantity=3" in ignored.reasons[0]
+
+
+async def test_row_change_and_delete_touch_only_the_named_row() -> None:
+    before = cart((1, 1, 1), (2, 2, 1))
+    pc = RowEffect(
+        params=["product", "quantity"],
+        change="changed",
+        table="cart_items",
+        columns={"product": ["product_id>products.name"], "quantity": ["quantity"]},
+    )
+    prop = proposal(pc, params=["product", "quantity"], cases=[])
+    judge = JudgeChain()
+    good = evidence({"product": "Desk Lamp", "quantity": 4}, before, cart((1, 1, 1), (2, 2, 4)))
+    assert (await judge.judge(prop, good, None, "/")).success
+    other = evidence({"product": "Desk Lamp", "quantity": 4}, before, cart((1, 1, 4), (2, 2, 1)))
+    assert not (await judge.judge(prop, other, None, "/")).success
+    both = evidence({"product": "Desk Lamp", "quantity": 4}, before, cart((1, 1, 4), (2, 2, 4)))
+    verdict = await judge.judge(prop, both, None, "/")
+    assert not verdict.success and "expected one" in verdict.reasons[0]
+
+
+async def test_results_must_equal_the_sites_listing_for_that_input() -> None:
+    pc = ResultsMatchListing(
+        listing="/search?q={query}&category={category}", values={"category": {"Kitchen": "k"}}
+    )
+    prop = proposal(pc, params=["query", "category"], cases=[])
+    probe = FakeProbe(
+        listings={"/search?q=mug&category=k": ["Blue Mug"], "/search?q=mug&category=": ["A", "B"]}
+    )
+    judge = JudgeChain()
+    filtered = Evidence(inputs={"query": "mug", "category": "Kitchen"}, returned=["Blue Mug"])
+    assert (await judge.judge(prop, filtered, probe, "/")).success
+    unfiltered = Evidence(inputs={"query": "mug", "category": "Kitchen"}, returned=["A", "B"])
+    assert not (await judge.judge(prop, unfiltered, probe, "/")).success
+    truncated = Evidence(inputs={"query": "mug", "category": None}, returned=["A"])
+    verdict = await judge.judge(prop, truncated, probe, "/")
+    assert not verdict.success and "missing: ['B']" in verdict.reasons[0]
+
+
+async def test_url_heading_readback_and_credentials() -> None:
+    judge = JudgeChain()
+    open_pc = proposal(
+        UrlMatches(pattern="/product/{id}"),
+        PageShows(params=["product"], where="heading"),
+        params=["product"],
+        cases=[],
+    )
+    probe = FakeProbe(text=("/product/3", "Tea Pot\nTea Pot — Shop", "body"))
+    ev = Evidence(inputs={"product": "Tea Pot"})
+    assert (await judge.judge(open_pc, ev, probe, "/product/3")).success
+    assert not (await judge.judge(open_pc, ev, probe, "/category/3")).success
+    wrong = Evidence(inputs={"product": "Blue Mug"})
+    assert not (await judge.judge(open_pc, wrong, probe, "/product/3")).success
+
+    row = PageShows(params=["product", "quantity"], where="readback", url="/cart", row=True)
+    probe = FakeProbe(rows={("/cart", "Tea Pot"): ["Tea Pot", "$12.50", "3"]})
+    shown = proposal(row, params=["product", "quantity"], cases=[])
+    assert (
+        await judge.judge(shown, Evidence(inputs={"product": "Tea Pot", "quantity": 3}), probe, "/")
+    ).success
+    assert not (
+        await judge.judge(shown, Evidence(inputs={"product": "Tea Pot", "quantity": 2}), probe, "/")
+    ).success
+
+    creds = CredentialsWork(login_skill="login", username="username", password="password")
+    prop = proposal(creds, params=["username", "password"], cases=[])
+    probe = FakeProbe(passwords={"ada": "s3cret-pass"})
+    ok = Evidence(inputs={"username": "ada", "password": "s3cret-pass"})
+    assert (await judge.judge(prop, ok, probe, "/")).success
+    assert probe.logins == [("ada", "s3cret-pass"), ("ada", "s3cret-pass-wrong")]
+    ignored = Evidence(inputs={"username": "ada", "password": "other-pass"})
+    assert not (await judge.judge(prop, ignored, probe, "/")).success
+
+
+async def test_errors_and_alerts_fail_before_any_postcondition() -> None:
+    prop = proposal(UrlMatches(pattern="/"), params=[], cases=[])
+    judge = JudgeChain()
+    assert not (
+        await judge.judge(prop, Evidence(inputs={}, error="TimeoutError: x"), None, "/")
+    ).success
+    verdict = await judge.judge(prop, Evidence(inputs={}, alerts=["Out of stock"]), None, "/")
+    assert not verdict.success and "Out of stock" in verdict.reasons[0]
+
+
+def test_every_parameter_must_vary_and_be_observed_the_same_way() -> None:
+    prop = proposal(
+        RowEffect(params=["a", "b"]),
+        params=["a", "b"],
+        cases=[{"a": "x1", "b": "y"}, {"a": "x2", "b": "y"}, {"a": "x3", "b": "y"}],
+    )
+    assert coverage_problems(prop, prop.test_cases) == [
+        "parameter b is never varied by the test cases"
+    ]
+    varied = prop.model_copy(
+        update={
+            "test_cases": [
+                TestCase(inputs={"a": "x1", "b": "y1"}),
+                TestCase(inputs={"a": "x2", "b": "y2"}),
+            ]
+        }
+    )
+    extra = differential_cases(varied)
+    # (x1,y1)→(x2,y1) varies a alone; (x2,y1)→(x2,y2) then varies b alone
+    assert [c.inputs for c in extra] == [{"a": "x2", "b": "y1"}]
+
+    def run(a: list[str], b: list[str]) -> TestRun:
+        check = Check(kind="row", passed=True, reason="", observed={"a": a, "b": b})
+        return TestRun(inputs={"a": "1", "b": "2"}, passed=True, checked="", checks=[check])
+
+    swapped = [run(["t.name"], ["t.street"]), run(["t.street"], ["t.name"])]
+    problems = consistency_problems(prop, swapped)
+    assert "a is stored in different places on different runs" in problems
+    unobserved = [run(["t.name"], []), run(["t.name"], [])]
+    unobserved = [
+        r.model_copy(update={"checks": [r.checks[0].model_copy(update={"observed": {"a": ["t"]}})]})
+        for r in unobserved
+    ]
+    assert "parameter b has no observed effect" in consistency_problems(prop, unobserved)
