@@ -10,15 +10,17 @@ import sys
 from collections import Counter
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from agent import cli_mcp, cli_skills
 from agent.errors import SkillwrightError
-from sites import SiteError
-from skills_store import LibraryError, SkillLibrary
+
+if TYPE_CHECKING:  # imported where used: `--help` must not pay for them
+    from skills_store import SkillLibrary
 
 app = typer.Typer(
     help="Explore websites, induce verified Playwright skills, and reuse them.",
@@ -30,6 +32,7 @@ sites_app = typer.Typer(help="Bundled target websites.", no_args_is_help=True)
 skills_app = typer.Typer(help="The skill library.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
 app.add_typer(skills_app, name="skills")
+cli_mcp.register(app)
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -150,7 +153,7 @@ def sites_check(
     from rich.markup import escape
 
     from agent.browser import BrowserSession
-    from sites import serve
+    from sites import SiteError, serve
     from sites.check import TaskCheck, check_site
     from sites.registry import get_site
     from sites.tasks import load_tasks
@@ -253,6 +256,7 @@ def explore(
     from agent.explore import explore as run_explore
     from agent.progress import RichReporter
     from sites.registry import BUNDLED_SITES
+    from skills_store import SkillLibrary
 
     if policy not in ("auto", "llm", "heuristic"):
         raise SkillwrightError(f"unknown policy {policy!r}: use auto, llm or heuristic")
@@ -344,14 +348,19 @@ def skills_list(
     site: Annotated[str | None, typer.Option(help="Only this site.")] = None,
     library: LibraryOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="Every skill, whatever its status (latest version).")
+    ] = False,
 ) -> None:
-    """List verified skills."""
+    """List verified skills (--all: candidate, failing and retired ones too)."""
+    from skills_store import SkillLibrary
+
     lib = SkillLibrary(library_path(library))
-    skills = lib.list(site=site)
+    skills = lib.list(site=site, status=None if include_all else "verified")
     if as_json:
         print(json.dumps([s.model_dump(mode="json", exclude={"code"}) for s in skills], indent=2))
         return
-    _skills_table(lib, site, title="Verified skills")
+    cli_skills.skills_table(console, skills, "Skills" if include_all else "Verified skills")
 
 
 @skills_app.command("show")
@@ -361,6 +370,8 @@ def skills_show(
     library: LibraryOpt = None,
 ) -> None:
     """Show a skill's code, tests and provenance."""
+    from skills_store import SkillLibrary
+
     lib = SkillLibrary(library_path(library))
     sites = [site] if site else lib.sites()
     for candidate in sites:
@@ -387,10 +398,15 @@ def skills_search(
     library: LibraryOpt = None,
     k: Annotated[int, typer.Option(help="How many.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="Search every skill, whatever its status.")
+    ] = False,
 ) -> None:
-    """Search skills by name and docstring."""
+    """Search skills by name, docstring, parameters and usage."""
+    from skills_store import SkillLibrary
+
     lib = SkillLibrary(library_path(library))
-    found = lib.search(query, site=site, k=k)
+    found = lib.search(query, site=site, k=k, status=None if include_all else "verified")
     if as_json:
         print(
             json.dumps(
@@ -406,25 +422,35 @@ def skills_search(
 @skills_app.command("export")
 def skills_export(
     site: str,
-    format: Annotated[str, typer.Option("--format", help="python | langchain | openai")] = "python",
-    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("skills_export"),
+    format: Annotated[
+        str, typer.Option("--format", help="python | langchain | openai | agent-skills | package")
+    ] = "python",
+    out: Annotated[
+        Path, typer.Option("--out", help="Output file (a folder for agent-skills and package).")
+    ] = Path("skills_export"),
     library: LibraryOpt = None,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="Export every skill's latest version, not only verified.")
+    ] = False,
 ) -> None:
     """Export a site's verified skills."""
-    if format not in ("python", "langchain", "openai"):
-        raise SkillwrightError(f"unknown format {format!r}: use python, langchain or openai")
-    lib = SkillLibrary(library_path(library))
-    path = lib.export(site, format, out)  # type: ignore[arg-type]
-    console.print(f"wrote {path}")
+    cli_skills.export(site, format, out, library_path(library), include_all, console)
+
+
+cli_skills.register(skills_app, console, library_path)
 
 
 def main() -> None:
     """Console entry point: user errors → one line on stderr, exit 2."""
-    from agent.llm import LLMError
-
     try:
         app()
-    except (SkillwrightError, SiteError, LibraryError, LLMError, KeyError) as exc:
+    except Exception as exc:
+        from agent.llm.errors import LLMError
+        from sites.errors import SiteError
+        from skills_store.errors import LibraryError
+
+        if not isinstance(exc, SkillwrightError | SiteError | LibraryError | LLMError | KeyError):
+            raise
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         err_console.print(f"[red]error:[/] {message}", highlight=False)
         sys.exit(2)
