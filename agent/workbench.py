@@ -58,6 +58,7 @@ class Workbench:
         self.run_dir = run_dir
         self.skill_timeout_s = skill_timeout_s
         self._checkpoints: dict[str, tuple[Path, dict[str, Any]]] = {}
+        browser.log_blocked_to(run_dir / "blocked.jsonl")  # refused off-origin connections
 
     @property
     def site(self) -> str:
