@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import IndexCorruptError
 from .models import LEGACY_STATUSES, SKILL_STATUSES, Provenance, Skill, SkillParam, TestRecord
@@ -46,16 +46,15 @@ SEARCH_WEIGHTS = "8.0, 4.0, 1.0, 2.0, 0.0, 0.0"
 ANY = "any"
 
 
-@dataclass(frozen=True)
-class ModuleSkill:
+class ModuleSkill(NamedTuple):
     """What the module writer needs of a verified skill (no tests, no metadata)."""
 
     name: str
     version: int
     code_hash: str
-    code: str
+    code: str  # the formatted code when there is one
     formatted: str | None
-    names: frozenset[str]
+    names: frozenset[str]  # the other skills it calls and the Playwright names it uses
     policy: str | None
 
 
@@ -182,6 +181,11 @@ class IndexSession:
         )
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         c.execute(
+            "CREATE TABLE IF NOT EXISTS module_heads (site TEXT NOT NULL, name TEXT NOT NULL,"
+            " version INTEGER NOT NULL, code_hash TEXT, text TEXT, formatted INTEGER,"
+            " names TEXT, policy TEXT, PRIMARY KEY (site, name)) WITHOUT ROWID"
+        )
+        c.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (site TEXT, name TEXT, version INTEGER,"
             " vector TEXT, PRIMARY KEY (site, name, version))"
         )
@@ -200,21 +204,30 @@ class IndexSession:
                 "CREATE VIRTUAL TABLE skill_search USING fts5("
                 "words, summary, docs, params, site, tags, tokenize = 'porter unicode61')"
             )
+        self.backfill_names()
+        if not exists:
             for site in [r[0] for r in c.execute("SELECT DISTINCT site FROM skills")]:
                 self.site_id(site)
                 for name in self.names(site):
-                    self.refresh_search(site, name)
-        self.backfill_names()
+                    self.refresh_name(site, name)
         c.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def backfill_names(self) -> None:
-        """Versions stored before the `names` column: record the names their code uses."""
+        """Versions stored before the `names` column: record the skills of their site that
+        they call and the Playwright names they use (what the module writer needs)."""
         from .analysis import names_in  # only needed for old indexes
+        from .module_writer import PLAYWRIGHT_NAMES
 
-        rows = self.conn.execute("SELECT rowid, code FROM skills WHERE names IS NULL").fetchall()
+        rows = self.conn.execute(
+            "SELECT rowid, site, code FROM skills WHERE names IS NULL"
+        ).fetchall()
+        site_names = {site: set(self.names(site)) | set(PLAYWRIGHT_NAMES) for _, site, _ in rows}
         self.conn.executemany(
             "UPDATE skills SET names = ? WHERE rowid = ?",
-            [(json.dumps(sorted(names_in(code))), rowid) for rowid, code in rows],
+            [
+                (" ".join(sorted(names_in(code) & site_names[site])), rowid)
+                for rowid, site, code in rows
+            ],
         )
 
     # sites --------------------------------------------------------------------------------
@@ -316,23 +329,39 @@ class IndexSession:
         return self._skills(rows, with_tests=with_tests)
 
     def module_skills(self, site: str) -> list[ModuleSkill]:
-        """The latest verified version of each skill of `site`, lightly."""
+        """The latest verified version of each skill of `site`, lightly (from `module_heads`)."""
         rows = self.conn.execute(
-            """
-            SELECT s.name, s.version, s.code_hash, s.code, s.formatted, s.names, s.policy
-            FROM skills s
-            WHERE s.site = ? AND s.status = 'verified' AND s.version = (
-                SELECT max(l.version) FROM skills l
-                WHERE l.site = s.site AND l.name = s.name AND l.status = 'verified'
-            )
-            ORDER BY s.name
-            """,
+            "SELECT name, version, code_hash, text, formatted, names, policy FROM module_heads"
+            " WHERE site = ? ORDER BY name",
             [site],
         )
+        sets: dict[str, frozenset[str]] = {}  # most skills use the same few names
         return [
-            ModuleSkill(n, int(v), h, code, fmt, frozenset(json.loads(names or "[]")), pol)
-            for n, v, h, code, fmt, names, pol in rows
+            ModuleSkill(
+                n,
+                v,
+                h,
+                text,
+                text if done else None,
+                sets.get(names) or sets.setdefault(names, frozenset((names or "").split())),
+                pol,
+            )
+            for n, v, h, text, done, names, pol in rows
         ]
+
+    def existing(self, site: str, candidates: Iterable[str]) -> set[str]:
+        """Which of `candidates` are names of skills of `site`."""
+        found: set[str] = set()
+        pool = sorted(set(candidates))
+        for start in range(0, len(pool), 500):
+            chunk = pool[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.conn.execute(
+                f"SELECT DISTINCT name FROM skills WHERE site = ? AND name IN ({marks})",
+                [site, *chunk],
+            )
+            found.update(r[0] for r in rows)
+        return found
 
     def names(self, site: str) -> list[str]:
         rows = self.conn.execute(
@@ -361,7 +390,7 @@ class IndexSession:
             "created_at": skill.created_at.isoformat(),
             "updated_at": skill.updated_at.isoformat(),
             "formatted": formatted,
-            "names": json.dumps(sorted(names)),
+            "names": " ".join(sorted(names)),
             "verified_at": skill.updated_at.isoformat() if skill.status == "verified" else None,
             "calls": 0,
             "successes": 0,
@@ -389,16 +418,24 @@ class IndexSession:
 
     def set_formatted(self, site: str, items: Sequence[tuple[str, int, str]]) -> None:
         """Cache the formatted code of (name, version) pairs."""
+        rows = [(text, site, name, version) for name, version, text in items]
         self.conn.executemany(
-            "UPDATE skills SET formatted = ? WHERE site = ? AND name = ? AND version = ?",
-            [(text, site, name, version) for name, version, text in items],
+            "UPDATE skills SET formatted = ? WHERE site = ? AND name = ? AND version = ?", rows
+        )
+        self.conn.executemany(
+            "UPDATE module_heads SET text = ?, formatted = 1"
+            " WHERE site = ? AND name = ? AND version = ?",
+            rows,
         )
 
     def set_policy(self, site: str, items: Sequence[tuple[str, int]], policy: str) -> None:
         """Record that (name, version) pairs passed the policy identified by `policy`."""
+        rows = [(policy, site, name, version) for name, version in items]
         self.conn.executemany(
-            "UPDATE skills SET policy = ? WHERE site = ? AND name = ? AND version = ?",
-            [(policy, site, name, version) for name, version in items],
+            "UPDATE skills SET policy = ? WHERE site = ? AND name = ? AND version = ?", rows
+        )
+        self.conn.executemany(
+            "UPDATE module_heads SET policy = ? WHERE site = ? AND name = ? AND version = ?", rows
         )
 
     def record_usage(self, site: str, name: str, version: int, ok: bool, at: str) -> None:
@@ -463,13 +500,30 @@ class IndexSession:
 
     # search -------------------------------------------------------------------------------
 
-    def refresh_search(self, site: str, name: str) -> None:
-        """Rewrite the search rows of one skill: one per head version, tagged by status."""
+    def refresh_name(self, site: str, name: str) -> None:
+        """After any change to a skill: rewrite its search rows and its module head."""
         rows = self.conn.execute(
             "SELECT rowid, version, status, docstring, params FROM skills"
             " WHERE site = ? AND name = ? ORDER BY version",
             [site, name],
         ).fetchall()
+        self._refresh_head(site, name, [r for r in rows if r[2] == "verified"])
+        self._refresh_search(site, name, rows)
+
+    def _refresh_head(self, site: str, name: str, verified: list[Sequence[Any]]) -> None:
+        if not verified:
+            self.conn.execute("DELETE FROM module_heads WHERE site = ? AND name = ?", [site, name])
+            return
+        self.conn.execute(
+            "INSERT OR REPLACE INTO module_heads"
+            " (site, name, version, code_hash, text, formatted, names, policy)"
+            " SELECT site, name, version, code_hash, COALESCE(formatted, code),"
+            " formatted IS NOT NULL, names, policy FROM skills WHERE rowid = ?",
+            [verified[-1][0]],
+        )
+
+    def _refresh_search(self, site: str, name: str, rows: list[Sequence[Any]]) -> None:
+        """Rewrite the search rows of one skill: one per head version, tagged by status."""
         self.conn.executemany("DELETE FROM skill_search WHERE rowid = ?", [(r[0],) for r in rows])
         if not rows:
             return
