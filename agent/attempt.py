@@ -57,6 +57,29 @@ def _with_readback(proposal: TaskProposal, pages: list[str]) -> TaskProposal:
     return proposal.model_copy(update={"postconditions": pcs})
 
 
+async def _read_rows(
+    wb: Workbench, proposal: TaskProposal, probe: BrowserProbe, inputs: dict[str, Any]
+) -> dict[str, list[str] | None]:
+    """Without a database, the read-back pages' rows for the task's item before it runs (a
+    page that already shows such a row does not show the run's effect)."""
+    if wb.target.db_path is not None:
+        return {}
+    out: dict[str, list[str] | None] = {}
+    for pc in proposal.postconditions:
+        if not isinstance(pc, RowEffect) or not pc.params or pc.table is not None:
+            continue
+        key = inputs.get(pc.params[0])
+        if key is None:
+            continue
+        for url in pc.readback:
+            if url not in out:
+                try:
+                    out[url] = await probe.row_values(url, str(key))
+                except Exception:  # a page that fails to load shows nothing
+                    out[url] = None
+    return out
+
+
 async def attempt(
     wb: Workbench,
     policy: Policy,
@@ -88,12 +111,14 @@ async def attempt(
         return result, proposal
     try:
         before = snapshot(wb.target.db_path) if wb.target.db_path is not None else None
+        rows_before = await _read_rows(wb, proposal, BrowserProbe(wb, context, page), resolved)
         practice = await policy.practise(wb, proposal, page, resolved)
         trajectory = practice.trajectory
         await page.screenshot(path=str(folder / "practise.png"))
         ev, path = await gather(
             wb, page, proposal, resolved, before, practice.returned, trajectory.error
         )
+        ev.rows_before = rows_before
         probe = BrowserProbe(wb, context, page)
         proposal = _with_readback(proposal, [path.split("#")[0], *practice.readback])
         grounded, notes = await ground(proposal, ev, probe)

@@ -13,6 +13,7 @@ from agent.postconditions import (
     RowEffect,
     evaluate,
     ground_row,
+    shown,
 )
 
 
@@ -98,6 +99,18 @@ async def _ground_readback(pc: RowEffect, ev: Evidence, probe: Probe) -> PageSho
     for url in pc.readback:
         candidate = PageShows(params=params, where="readback", url=url, row=True)
         check = await evaluate(candidate, ev, probe, "")
-        if check.passed:
+        if check.passed and not _shown_before(candidate, ev, url):
             return candidate
     return None
+
+
+def _shown_before(pc: PageShows, ev: Evidence, url: str) -> bool:
+    """Whether the page already showed such a row before the run (a product card whose
+    "(2 reviews)" matches a quantity of 2): then it does not show the run's effect."""
+    if url not in ev.rows_before:
+        return False
+    values = ev.rows_before[url]
+    if values is None:
+        return False
+    rest = [p for p in pc.params[1:] if ev.inputs.get(p) is not None]
+    return all(shown(values, ev.inputs[p], ev.choices.get(p)) for p in rest)

@@ -112,6 +112,7 @@ class Evidence(BaseModel):
     before: Snapshot | None = None
     after: Snapshot | None = None
     choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # param -> label -> value
+    rows_before: dict[str, list[str] | None] = Field(default_factory=dict)  # read-back, before
 
 
 def norm(value: Any) -> str:
@@ -290,7 +291,7 @@ def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
     )
 
 
-def _shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool:
+def shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool:
     wants = _forms(value, choices)
     for v in values:
         have = norm(v)
@@ -321,7 +322,7 @@ async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
             return Check(
                 kind=pc.kind, passed=False, reason=f"{pc.url} has no row for {ev.inputs[key]!r}"
             )
-        missing = [p for p in rest if not _shown(values, ev.inputs[p], ev.choices.get(p))]
+        missing = [p for p in rest if not shown(values, ev.inputs[p], ev.choices.get(p))]
         ok = not missing
         return Check(
             kind=pc.kind,
