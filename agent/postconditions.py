@@ -139,6 +139,10 @@ def value_matches(cell: Any, value: Any, choices: dict[str, str] | None = None) 
     for want in _forms(value, choices):
         if have == want or (len(want) >= 12 and want in have):
             return True
+        # a displayed name decorates the stored one: "f/music" is forum "music", "@ada" is "ada"
+        bare = re.split(r"[/@#:]", want)[-1]
+        if bare != want and len(bare) >= 3 and have == bare:
+            return True
     return False
 
 
