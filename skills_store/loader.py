@@ -2,15 +2,20 @@
 
 A module file whose SHA-256 is the one the library recorded when it wrote the file from the
 index is *trusted*: each of its skills passed the policy when stored (and is re-checked when the
-policy changes, see `SkillLibrary.load`), so the whole-module check is skipped and its compiled
-code is cached under `<library>/.cache/` keyed by that hash. Any other file is checked in full.
+policy changes, see `SkillLibrary.load`), so the whole-module check is skipped. A trusted module
+is executed block by block (header, one block per skill, `__all__`), each block's compiled code
+cached under `<library>/.cache/` by the hash of its text and moved to its line in the file, so a
+module that gained one skill compiles one function, not ten thousand. Any other file is checked
+and compiled in full.
 """
 
 from __future__ import annotations
+import __future__
 
 import hashlib
 import importlib.machinery
 import importlib.util
+import itertools
 import marshal
 import os
 import re
@@ -18,8 +23,13 @@ import sys
 import tempfile
 from pathlib import Path
 from types import CodeType, ModuleType
+from typing import Any
 
 from .policy import check_module_code
+
+_BLOCK_START = b"\n\n\nasync def "
+_ALL_START = b"\n\n\n__all__"
+_FLAGS = __future__.annotations.compiler_flag
 
 
 class _CheckedSourceLoader(importlib.machinery.SourceFileLoader):
@@ -39,29 +49,85 @@ class _CheckedSourceLoader(importlib.machinery.SourceFileLoader):
     def get_code(self, fullname: str) -> CodeType:
         path = self.get_filename(fullname)
         data = self.get_data(path)
-        digest = hashlib.sha256(data).hexdigest()
-        trusted = self.trusted_sha256 is not None and digest == self.trusted_sha256
-        if not trusted:
-            check_module_code(data.decode("utf-8"))
-            return compile(data, path, "exec", dont_inherit=True)
-        cached = self._cache_file(fullname, digest)
-        if cached is not None:
+        check_module_code(data.decode("utf-8"))
+        return compile(data, path, "exec", dont_inherit=True)
+
+    def exec_module(self, module: ModuleType) -> None:
+        path = self.get_filename(module.__name__)
+        data = self.get_data(path)
+        trusted = self.trusted_sha256 is not None
+        if trusted and hashlib.sha256(data).hexdigest() == self.trusted_sha256:
+            codes = self._block_codes(module.__name__, path, data)
+            if codes is not None:
+                for code in codes:
+                    exec(code, module.__dict__)
+                return
+        super().exec_module(module)  # checked in full (get_code)
+
+    def _block_codes(self, fullname: str, path: str, data: bytes) -> list[CodeType] | None:
+        """The trusted module's code, one code object per block; None if it does not split."""
+        blocks = _split_blocks(data)
+        if blocks is None:
+            return None
+        cache_file = self._cache_file(fullname)
+        cached: dict[str, CodeType] = {}
+        if cache_file is not None:
             try:
-                code = marshal.loads(cached.read_bytes())
-                if isinstance(code, CodeType) and code.co_filename == path:
-                    return code
+                loaded = marshal.loads(cache_file.read_bytes())
+                if isinstance(loaded, dict) and loaded.get("__file__") == path:
+                    cached = loaded
             except (OSError, EOFError, ValueError, TypeError):
                 pass
-        code = compile(data, path, "exec", dont_inherit=True)
-        if cached is not None:
-            _store(cached, marshal.dumps(code), stale=f"{fullname}-*.code")
-        return code
+        fresh: dict[str, Any] = {"__file__": path}
+        codes: list[CodeType] = []
+        for line, text in blocks:
+            key = hashlib.sha1(text).hexdigest()
+            code = cached.get(key)
+            if not isinstance(code, CodeType):
+                try:
+                    code = compile(text, path, "exec", flags=_FLAGS, dont_inherit=True)
+                except SyntaxError:  # not split where expected: compile the file whole
+                    return None
+            fresh[key] = code
+            codes.append(_relocate(code, line - 1))
+        if cache_file is not None and fresh.keys() != cached.keys():
+            _store(cache_file, marshal.dumps(fresh), stale=f"{fullname}.*.blocks")
+        return codes
 
-    def _cache_file(self, fullname: str, digest: str) -> Path | None:
+    def _cache_file(self, fullname: str) -> Path | None:
         if self.cache_dir is None:
             return None
         tag = sys.implementation.cache_tag or "py"
-        return self.cache_dir / f"{fullname}-{digest[:32]}.{tag}.code"
+        return self.cache_dir / f"{fullname}.{tag}.blocks"
+
+
+def _split_blocks(data: bytes) -> list[tuple[int, bytes]] | None:
+    """(first line, text) of the header, each skill and the `__all__` tail of a module written
+    by the library (two blank lines before every top-level definition and `__all__`)."""
+    tail = data.rfind(_ALL_START)
+    if tail < 0:
+        return None
+    cuts = [0]
+    position = data.find(_BLOCK_START, 0, tail)
+    while position >= 0:
+        cuts.append(position + 3)
+        position = data.find(_BLOCK_START, position + 3, tail)
+    cuts += [tail + 3, len(data)]
+    blocks: list[tuple[int, bytes]] = []
+    line = 1
+    for start, end in itertools.pairwise(cuts):
+        text = data[start:end]
+        blocks.append((line, text))
+        line += text.count(b"\n")
+    return blocks
+
+
+def _relocate(code: CodeType, offset: int) -> CodeType:
+    """`code` compiled as if it started `offset` lines further down its file."""
+    if offset == 0:
+        return code
+    consts = tuple(_relocate(c, offset) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_firstlineno=code.co_firstlineno + offset, co_consts=consts)
 
 
 def _store(path: Path, data: bytes, *, stale: str) -> None:
