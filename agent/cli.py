@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from agent.interrupts import exit_on_signals_while_starting, install_exit_on_signals
+
+if __name__ == "__main__":  # before the heavy imports: Ctrl-C from here on ends in one line
+    exit_on_signals_while_starting()
+
 import asyncio
+import contextlib
 import json
 import os
-import signal
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Coroutine
@@ -51,19 +57,12 @@ def library_path(path: Path | None) -> Path:
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
-    """Run a coroutine; SIGTERM cancels it like Ctrl-C does, so `finally` blocks clean up."""
+    """Run a coroutine; Ctrl-C or SIGTERM cancel it (its `finally` blocks clean up) and raise
+    `Interrupted`, which `main` prints as one line with exit code 130/143. Every long command
+    runs through here, so each one gets the same clean interrupt."""
+    from agent.interrupts import run_interruptible
 
-    async def main() -> T:
-        task = asyncio.current_task()
-        loop = asyncio.get_running_loop()
-        if task is not None:
-            loop.add_signal_handler(signal.SIGTERM, task.cancel)
-        try:
-            return await coro
-        finally:
-            loop.remove_signal_handler(signal.SIGTERM)
-
-    return asyncio.run(main())
+    return run_interruptible(coro)
 
 
 # ---------------------------------------------------------------- sites
@@ -128,10 +127,13 @@ def sites_serve(
                 )
             await asyncio.Event().wait()
 
+    from agent.interrupts import Interrupted
+
     try:
         run_async(main())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        console.print("stopped")
+    except Interrupted as exc:
+        exc.message = f"stopped: {name} is no longer served"
+        raise
 
 
 @sites_app.command("check")
@@ -239,8 +241,8 @@ def explore(
     ],
     policy: Annotated[str, typer.Option(help="auto | llm | heuristic")] = "auto",
     llm: Annotated[str | None, typer.Option(help="LLM spec (default $SKILLWRIGHT_LLM).")] = None,
-    iterations: Annotated[int, typer.Option(min=1, help="Exploration rounds.")] = 3,
-    workers: Annotated[int, typer.Option(min=1, help="Parallel workers (heuristic: 1).")] = 1,
+    iterations: Annotated[int, typer.Option(help="Exploration rounds.")] = 3,
+    workers: Annotated[int, typer.Option(help="Parallel workers (heuristic: 1).")] = 1,
     library: LibraryOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Run folder for artifacts.")] = None,
     theme: Annotated[str, typer.Option(help="Theme of a bundled site.")] = "v1",
@@ -260,6 +262,7 @@ def explore(
 
     if policy not in ("auto", "llm", "heuristic"):
         raise SkillwrightError(f"unknown policy {policy!r}: use auto, llm or heuristic")
+    _check_explore_input(target, out=out, max_pages=max_pages, iterations=iterations)
     spec = llm or os.environ.get("SKILLWRIGHT_LLM")
     if spec:
         _check_llm(spec)
@@ -288,9 +291,14 @@ def explore(
             f"unknown target {target!r}: use a bundled site ({', '.join(BUNDLED_SITES)}) "
             "or an http(s) URL"
         )
+    if workers < 1:
+        raise SkillwrightError(f"--workers must be positive, not {workers}")
+    from agent.interrupts import Interrupted
+    from agent.target import library_site_name
+
     lib = SkillLibrary(library_path(library))
-    with RichReporter(console) as reporter:
-        try:
+    try:
+        with RichReporter(console) as reporter:
             summary = run_async(
                 run_explore(
                     target,
@@ -303,19 +311,51 @@ def explore(
                     accounts=accounts,
                 )
             )
-        except (KeyboardInterrupt, asyncio.CancelledError):
-            reporter.__exit__()
-            kept = len(lib.list(site=target if "://" not in target else None))
-            err_console.print(
-                f"interrupted: the library at {lib.path} keeps {kept} verified skills"
-            )
-            raise typer.Exit(130) from None
+    except Interrupted as exc:
+        kept = len(lib.list(site=library_site_name(target)))
+        exc.message = f"interrupted: the library at {lib.path} keeps {kept} verified skills"
+        raise
     _skills_table(lib, summary.site, title=f"Verified skills for {summary.site}")
     console.print(
         f"{len(summary.verified)} skills verified this run, "
         f"{len(summary.attempts) - len(summary.verified)} rejected; "
         f"library: {lib.path}; artifacts: {summary.run_dir}"
     )
+    if not summary.verified:
+        raise SkillwrightError(f"no skill verified: {_nothing_verified_reason(summary)}")
+
+
+def _check_explore_input(target: str, *, out: Path | None, max_pages: int, iterations: int) -> None:
+    """Bad `explore` input → one-line SkillwrightError before anything starts."""
+    from agent.target import check_target_url
+
+    if max_pages < 1:
+        raise SkillwrightError(f"--max-pages must be positive, not {max_pages}")
+    if iterations < 1:
+        raise SkillwrightError(f"--iterations must be positive, not {iterations}")
+    if "://" in target:
+        check_target_url(target)
+    if out is not None and out.exists() and not out.is_dir():
+        raise SkillwrightError(f"--out {out} is an existing file; give a folder for the run")
+
+
+def _nothing_verified_reason(summary: Any) -> str:
+    """Why an exploration verified nothing, from its summary and run folder."""
+    if summary.attempts:
+        stages = Counter(a.stage for a in summary.attempts)
+        first = next((a.reason for a in summary.attempts if a.reason), "")
+        where = ", ".join(f"{n} at {stage}" for stage, n in stages.most_common())
+        return (
+            f"{len(summary.attempts)} attempts failed ({where}); first reason: {first[:160]}; "
+            f"details in {summary.run_dir}"
+        )
+    pages = 0
+    for sitemap in sorted(Path(summary.run_dir).glob("sitemaps/*.json")):
+        with contextlib.suppress(OSError, ValueError):
+            pages += len(json.loads(sitemap.read_text()).get("pages", []))
+    if pages == 0:
+        return "nothing was crawled under the start page (no HTML page answered on the origin)"
+    return f"{pages} pages crawled, but none has a form, search or list to practise on"
 
 
 def _check_llm(spec: str) -> None:
@@ -441,19 +481,48 @@ cli_skills.register(skills_app, console, library_path)
 
 
 def main() -> None:
-    """Console entry point: user errors → one line on stderr, exit 2."""
+    """Console entry point: user errors → one line on stderr, exit 2; Ctrl-C/SIGTERM → one
+    line, exit 130/143; bad usage → one line, exit 2; OS and database errors → one line."""
+    from agent.interrupts import Interrupted, ignore_further_signals
+
+    install_exit_on_signals()
     try:
-        app()
+        code = app(standalone_mode=False)
+    except Interrupted as exc:
+        ignore_further_signals()
+        err_console.print(exc.message, highlight=False)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        ignore_further_signals()
+        err_console.print("interrupted", highlight=False)
+        sys.exit(130)
+    except sqlite3.DatabaseError as exc:
+        err_console.print(f"[red]error:[/] the library index is damaged: {exc}", highlight=False)
+        sys.exit(2)
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        err_console.print(f"[red]error:[/] {exc.strerror or exc}{where}", highlight=False)
+        sys.exit(2)
     except Exception as exc:
         from agent.llm.errors import LLMError
         from sites.errors import SiteError
         from skills_store.errors import LibraryError
 
+        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+            console.print(exc.ctx.get_help(), highlight=False)  # type: ignore[attr-defined]
+            sys.exit(2)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage error
+            err_console.print(f"[red]error:[/] {exc.format_message()}", highlight=False)
+            sys.exit(exc.exit_code)
         if not isinstance(exc, SkillwrightError | SiteError | LibraryError | LLMError | KeyError):
             raise
         message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
         err_console.print(f"[red]error:[/] {message}", highlight=False)
         sys.exit(2)
+    if code == 130:  # typer turns a KeyboardInterrupt into Exit(130) without a word
+        err_console.print("interrupted", highlight=False)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":
