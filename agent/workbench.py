@@ -58,6 +58,7 @@ class Workbench:
         self.run_dir = run_dir
         self.skill_timeout_s = skill_timeout_s
         self._checkpoints: dict[str, tuple[Path, dict[str, Any]]] = {}
+        self._compiled: tuple[int, dict[str, Callable[..., Any]]] | None = None
         browser.log_blocked_to(run_dir / "blocked.jsonl")  # refused off-origin connections
 
     @property
@@ -65,9 +66,16 @@ class Workbench:
         return self.target.name
 
     def skills(self) -> dict[str, Callable[..., Any]]:
-        """The site's verified skills, compiled under the sandbox policy."""
-        codes = {s.name: s.code for s in self.library.list(site=self.site, status="verified")}
-        return compile_library(codes)
+        """The site's verified skills, compiled under the sandbox policy.
+
+        Compiled once per change of the site's verified skills (the library's generation), not
+        once per call: verification asks for them on every test input.
+        """
+        generation = self.library.generation(self.site)
+        if self._compiled is None or self._compiled[0] != generation:
+            verified = self.library.list(site=self.site, status="verified")
+            self._compiled = (generation, compile_library({s.name: s.code for s in verified}))
+        return dict(self._compiled[1])
 
     async def fresh_page(
         self, setup: list[SetupCall], *, trace: bool = False

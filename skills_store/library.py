@@ -9,6 +9,7 @@ import os
 import re
 import textwrap
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +31,7 @@ from .models import (
     utc_now,
 )
 from .module_writer import (
+    PLAYWRIGHT_NAMES,
     file_lock,
     fingerprint,
     format_blocks,
@@ -51,6 +53,7 @@ __all__ = ["LibraryError", "NewSkill", "SkillLibrary", "SkillNotFoundError", "St
 _SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 INDEX_FILE = "index.db"
 LOCK_FILE = ".skillwright.lock"
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DEF_NAME = re.compile(r"\s*async\s+def\s+(\w+)")
 CACHE_DIR = ".cache"
 
@@ -157,10 +160,14 @@ class SkillLibrary:
         if not batch:
             return []
         with self._index.read() as session:
-            known = set(session.names(site))
-        analysed = self._analyse(batch, known)
+            known = session.existing(site, _identifiers(item.code for item in batch))
+        # the formatter runs in other processes while this one checks the code
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._format_new, batch)
+            analysed = self._analyse(batch, known)
+            formatted = pending.result()
+        allowed = known | {a.parsed.name for a in analysed}
         policy = policy_fingerprint()
-        formatted = self._format_new(site, batch, analysed)
         now = utc_now()
         refs: builtins.list[StoredRef] = []
         touches_module = False
@@ -184,12 +191,12 @@ class SkillLibrary:
                     session.insert_skill(
                         _new_skill(site, info, item, version, now),
                         formatted=text,
-                        names=info.names,
+                        names=info.names & (allowed | set(PLAYWRIGHT_NAMES)),
                         policy=policy,
                     )
                     touches_module = touches_module or item.status == "verified"
                     refs.append(StoredRef(name, version, True))
-                session.refresh_search(site, name)
+                session.refresh_name(site, name)
             session.site_id(site)
             if touches_module:
                 session.bump(site)
@@ -219,7 +226,7 @@ class SkillLibrary:
         touches_module = "verified" in (status, skill.status)
         with self._index.write() as session:
             session.set_status(site, name, skill.version, status, utc_now().isoformat())
-            session.refresh_search(site, name)
+            session.refresh_name(site, name)
             if touches_module:
                 session.bump(site)
         if touches_module:
@@ -229,10 +236,13 @@ class SkillLibrary:
     def record_usage(self, site: str, name: str, *, ok: bool, version: int | None = None) -> None:
         """Count one run of a skill inside Skillwright (the version the module holds, unless
         `version` is given)."""
-        if version is None:
-            held = {s.name: s.version for s in self.module_skills(site)}
-            version = held.get(name) or self.get(name, site).version
         with self._index.write() as session:
+            if version is None:
+                heads = {v: st for v, _, st in session.version_hashes(site, name)}
+                if not heads:
+                    raise self._not_found(name, site)
+                verified = [v for v, st in heads.items() if st == "verified"]
+                version = max(verified or heads)
             session.record_usage(site, name, version, ok, utc_now().isoformat())
 
     def module_skills(self, site: str) -> builtins.list[Skill]:
@@ -260,8 +270,8 @@ class SkillLibrary:
                 generation = session.generation(site)
                 state = session.module_state(site)
                 skills = session.module_skills(site)
-                site_names = set(session.names(site))
-            kept = self_contained(skills, site_names)
+            # `names` holds only the site skills a version calls and the Playwright names
+            kept = self_contained(skills, {s.name for s in skills} | _callees(skills))
             print_ = fingerprint(site, kept)
             if not force and state is not None and state.fingerprint == print_:
                 if _file_matches(path, state):
@@ -273,7 +283,8 @@ class SkillLibrary:
             self._recheck(site, kept)
             codes = self._formatted_codes(site, kept)
             data = render_module(site, kept, codes).encode("utf-8")
-            write_atomic(path, data.decode("utf-8"))
+            # no fsync: the module is a cache of the index, checked and repaired on open
+            write_atomic(path, data.decode("utf-8"), durable=False)
             stat = path.stat()
             state = ModuleState(
                 generation,
@@ -411,6 +422,12 @@ class SkillLibrary:
         with self._index.read() as session:
             return session.by_rowids([r.rowid for r in ranked])
 
+    def generation(self, site: str) -> int:
+        """A number that changes whenever the site's verified skills may have changed (a cheap
+        cache key for anything built from them)."""
+        with self._index.read() as session:
+            return session.generation(site)
+
     def sites(self) -> builtins.list[str]:
         """Sites that have at least one skill (any status)."""
         with self._index.read() as session:
@@ -498,9 +515,7 @@ class SkillLibrary:
                 ) from None
         return results
 
-    def _format_new(
-        self, site: str, batch: Sequence[NewSkill], analysed: Sequence[AnalysedSkill]
-    ) -> builtins.list[str | None]:
+    def _format_new(self, batch: Sequence[NewSkill]) -> builtins.list[str | None]:
         """Formatted code for verified items (one formatter run for the batch); None else."""
         wanted = [i for i, item in enumerate(batch) if item.status == "verified"]
         out: builtins.list[str | None] = [None] * len(batch)
@@ -587,6 +602,20 @@ def _new_skill(site: str, info: AnalysedSkill, item: NewSkill, version: int, now
         created_at=now,
         updated_at=now,
     )
+
+
+def _identifiers(codes: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for code in codes:
+        found.update(_IDENTIFIER.findall(code))
+    return found
+
+
+def _callees(skills: Sequence[Any]) -> set[str]:
+    out: set[str] = set()
+    for skill in skills:
+        out |= skill.names
+    return out - set(PLAYWRIGHT_NAMES)
 
 
 def _file_matches(path: Path, state: ModuleState) -> bool:

@@ -61,8 +61,8 @@ def render_module(site: str, skills: Sequence[Block], codes: Mapping[str, str]) 
     """
     ordered = sorted(skills, key=lambda s: s.name)
     used: set[str] = set()
-    for skill in ordered:
-        used |= getattr(skill, "names", None) or names_used([codes[skill.name]])
+    for names in {getattr(s, "names", None) for s in ordered}:
+        used |= names_used(codes[s.name] for s in ordered) if names is None else names
     imports = [n for n in PLAYWRIGHT_NAMES if n in used]
     header = "\n".join(
         [
@@ -82,7 +82,8 @@ def render_module(site: str, skills: Sequence[Block], codes: Mapping[str, str]) 
     if imports:
         parts.append("\n\n" + f"from playwright.async_api import {', '.join(imports)}")
     for skill in ordered:
-        parts.append("\n\n\n" + codes[skill.name].strip())
+        parts.append("\n\n\n")
+        parts.append(codes[skill.name].rstrip("\n"))
     parts.append(("\n\n\n" if ordered else "\n\n") + all_assignment([s.name for s in ordered]))
     return "".join(parts) + "\n"
 
@@ -98,16 +99,20 @@ def all_assignment(names: Sequence[str]) -> str:
 
 def self_contained(skills: Sequence[Any], site_names: set[str]) -> list[Any]:
     """Drop, repeatedly, skills that call a site skill missing from the set."""
+    calls = {}
+    for s in skills:
+        used = getattr(s, "names", None)
+        needed = (names_used([s.code]) if used is None else used) & site_names
+        if needed and needed != {s.name}:
+            calls[s.name] = needed - {s.name}
+    if not calls:
+        return list(skills)
     kept = {s.name: s for s in skills}
-    calls = {
-        s.name: (getattr(s, "names", None) or names_used([s.code])) & (site_names - {s.name})
-        for s in skills
-    }
     changed = True
     while changed:
         changed = False
         for name in list(kept):
-            if not calls[name] <= kept.keys():
+            if not calls.get(name, set()) <= kept.keys():
                 del kept[name]
                 changed = True
     return [s for s in skills if s.name in kept]
@@ -190,21 +195,27 @@ def _ruff_format(command: list[str], source: str) -> str | None:
     return result.stdout
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory, fsync, then `os.replace` over `path`."""
+def write_atomic(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write via a temp file in the same directory, fsync, then `os.replace` over `path`.
+
+    `durable=False` skips the fsyncs (still atomic for other processes; after a power loss
+    the file may be empty or old, which suits a cache that is checked before use).
+    """
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
