@@ -275,6 +275,7 @@ class SkillLibrary:
             print_ = fingerprint(site, kept)
             if not force and state is not None and state.fingerprint == print_:
                 if _file_matches(path, state):
+                    self._recheck(site, kept)  # a no-op unless the policy changed
                     if state.generation != generation:
                         state = ModuleState(generation, *_tail(state))
                         with self._index.write() as session:
@@ -320,7 +321,10 @@ class SkillLibrary:
                 )
             if stale:
                 before = read_fingerprint(self.module_path(site))
-                after = self.write_module(site)
+                try:
+                    after = self.write_module(site)
+                except PolicyViolation:
+                    continue  # reported by `load`, which names the skill; opening still works
                 if before != after.fingerprint:
                     repaired.append(site)
         return repaired

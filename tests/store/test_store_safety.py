@@ -186,3 +186,26 @@ def test_index_written_by_the_first_release_is_migrated(tmp_path: Path) -> None:
     assert library.get("view_cart", "shop").pass_rate == 1.0
     assert [s.name for s in library.search("shopping cart", site="shop")] == ["view_cart"]
     assert library.load("shop").__all__ == ["view_cart"]
+
+
+def test_stored_code_refused_by_the_current_policy_is_named_on_load(tmp_path: Path) -> None:
+    """A version stored under other rules (or written into the index by hand) is checked again
+    before the module holds it; the library still opens and nothing is lost."""
+    library = SkillLibrary(tmp_path / "lib")
+    library.add(VIEW_CART, "shop", status="verified")
+    conn = sqlite3.connect(library.path / "index.db")
+    conn.execute(
+        "UPDATE skills SET code = ?, formatted = NULL, policy = 'older-rules'",
+        ["async def view_cart(page: Page) -> str:\n    return open('/etc/passwd').read()\n"],
+    )
+    conn.execute("UPDATE module_heads SET text = (SELECT code FROM skills), policy = 'older-rules'")
+    conn.execute("UPDATE sites SET generation = generation + 1")
+    conn.commit()
+    conn.close()
+    reopened = SkillLibrary(library.path)  # opens: the refused skill is reported by load
+    with pytest.raises(PolicyViolation, match=r"stored skill shop.view_cart v1 is refused"):
+        reopened.load("shop")
+    assert "open(" not in library.module_path("shop").read_text()
+    reopened.set_status("shop", "view_cart", "failing")
+    assert reopened.load("shop").__all__ == []
+    assert reopened.history("shop", "view_cart")[0].status == "failing"
