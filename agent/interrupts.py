@@ -87,6 +87,11 @@ def run_interruptible(coro: Coroutine[Any, Any, T]) -> T:
                 if task is not None:
                     task.cancel()
 
+        def on_loop_error(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            if not received:  # after a signal, orphaned futures' errors are the interruption
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(on_loop_error)
         for signum in HANDLED:
             loop.add_signal_handler(signum, on_signal, signum)
         try:

@@ -123,45 +123,55 @@ async def start_site(name: str, *, theme: str = "v1", port: int = 0) -> RunningS
         )
     began = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix=f"skillwright-{name}-"))
-    db_path: Path | None = None
-    pristine: Path | None = None
-    if definition.has_database:
-        pristine = await asyncio.to_thread(pristine_db, definition)
-        db_path = workdir / f"{name}.db"
-        await asyncio.to_thread(copy_db, pristine, db_path)
-    else:
-        db_path = workdir / "none.db"
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sites.runner",
-        name,
-        "--db",
-        str(db_path),
-        "--theme",
-        theme,
-        "--port",
-        str(port),
-        "--watch-parent",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process: asyncio.subprocess.Process | None = None
     try:
-        assert process.stdout is not None
-        line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT_S)
-    except TimeoutError:
-        process.kill()
-        raise SiteError(f"site {name!r} did not start within {START_TIMEOUT_S:.0f} s") from None
-    text = line.decode().strip()
-    if not text.startswith("READY "):
-        err = b""
-        if process.stderr is not None:
-            with contextlib.suppress(TimeoutError):
-                err = await asyncio.wait_for(process.stderr.read(), 5)
-        await process.wait()
+        db_path: Path | None = None
+        pristine: Path | None = None
+        if definition.has_database:
+            pristine = await asyncio.to_thread(pristine_db, definition)
+            db_path = workdir / f"{name}.db"
+            await asyncio.to_thread(copy_db, pristine, db_path)
+        else:
+            db_path = workdir / "none.db"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "sites.runner",
+            name,
+            "--db",
+            str(db_path),
+            "--theme",
+            theme,
+            "--port",
+            str(port),
+            "--watch-parent",
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        try:
+            assert process.stdout is not None
+            line = await asyncio.wait_for(process.stdout.readline(), START_TIMEOUT_S)
+        except TimeoutError:
+            process.kill()
+            raise SiteError(f"site {name!r} did not start within {START_TIMEOUT_S:.0f} s") from None
+        text = line.decode().strip()
+        if not text.startswith("READY "):
+            err = b""
+            if process.stderr is not None:
+                with contextlib.suppress(TimeoutError):
+                    err = await asyncio.wait_for(process.stderr.read(), 5)
+            await process.wait()
+            shutil.rmtree(workdir, ignore_errors=True)
+            last = (err.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise SiteError(f"site {name!r} failed to start: {last}")
+    except BaseException:  # failed, or interrupted (Ctrl-C) while starting: leave nothing behind
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(BaseException):
+                await asyncio.wait_for(process.wait(), 5)
         shutil.rmtree(workdir, ignore_errors=True)
-        last = (err.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
-        raise SiteError(f"site {name!r} failed to start: {last}")
+        raise
     site = RunningSite(
         definition,
         theme,

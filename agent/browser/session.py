@@ -41,7 +41,11 @@ class BrowserSession:
     async def __aenter__(self) -> BrowserSession:
         executable = self.executable or find_chromium()
         await self._guard.__aenter__()
-        self._playwright = await async_playwright().start()
+        try:
+            self._playwright = await async_playwright().start()
+        except BaseException:  # e.g. cancelled by Ctrl-C while the driver starts
+            await self._stop_playwright()
+            raise
         try:
             # The driver must not close the browser on its own when the terminal's Ctrl-C
             # reaches the whole process group: we close it, in order, when the run unwinds.
@@ -53,8 +57,10 @@ class BrowserSession:
                 handle_sigterm=False,
                 handle_sighup=False,
             )
-        except Exception as exc:
+        except BaseException as exc:
             await self._stop_playwright()
+            if not isinstance(exc, Exception):
+                raise
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise BrowserNotFoundError(
                 f"Chromium at {executable} failed to start ({first}); {INSTALL_HINT}"

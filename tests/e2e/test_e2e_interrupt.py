@@ -19,6 +19,7 @@ from e2e_support import (
     explore_cmd,
     kill_marked,
     record_timing,
+    sandbox,
     wait_for_no_marked,
     wait_with_cpu,
 )
@@ -123,3 +124,87 @@ def test_interrupted_explore_keeps_verified_skills(
     assert before <= set(after["verified"]), f"lost: {before - set(after['verified'])}"
     assert before <= set(after["callable"]), f"not importable: {before - set(after['callable'])}"
     assert int(said.group(1)) == len(after["verified"])
+
+
+# Moments (seconds after the CLI's own code started) at which Ctrl-C reaches the process
+# group: import and parsing, site start, Chromium launch, crawl, practise, verification.
+MOMENTS_S = [0, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1, 1.3, 1.6, 2, 2.5, 3, 3.6, 4.3, 5, 6, 7, 8, 9]
+SIGTERM_BIT = 1 << (signal.SIGTERM - 1)
+
+
+def _handlers_installed(pid: int) -> bool:
+    """The CLI installs its SIGTERM handler as its first act (Python itself never does)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    caught = next(line for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(caught.split()[1], 16) & SIGTERM_BIT)
+
+
+def _interrupt_at(moment_s: float, root: Path, cache: Path) -> str | None:
+    """Run a short explore, Ctrl-C its process group `moment_s` after it started; return what
+    went wrong, or None."""
+    box = sandbox(cache)
+    library = root / "library"
+    try:
+        with (root / "out.txt").open("w") as out, (root / "err.txt").open("w") as err:
+            proc = subprocess.Popen(
+                explore_cmd(library, root / "run", "--max-pages", "2", "--iterations", "1"),
+                cwd=REPO,
+                env=box.env,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+            try:
+                deadline = time.monotonic() + 30
+                while not _handlers_installed(proc.pid) and proc.poll() is None:
+                    if time.monotonic() > deadline:
+                        return "the CLI never started"
+                    time.sleep(0.01)  # polling interval, not a timing assumption
+                time.sleep(moment_s)  # the moment to interrupt at (the variable under test)
+                if proc.poll() is not None:
+                    return f"explore ended (exit {proc.returncode}) before {moment_s} s"
+                os.killpg(proc.pid, signal.SIGINT)
+                code = proc.wait(timeout=EXIT_DEADLINE_S)
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        leftover = wait_for_no_marked(box.mark)
+        output = (root / "err.txt").read_text() + (root / "out.txt").read_text()
+        lines = [line for line in (root / "err.txt").read_text().splitlines() if line.strip()]
+        problems = []
+        if code != 130:
+            problems.append(f"exit {code}")
+        if "Traceback" in output:
+            problems.append(exception_lines(output))
+        if len(lines) != 1 or not lines[0].startswith("interrupted"):
+            problems.append(f"stderr {lines}")
+        if leftover:
+            problems.append(f"left running: {leftover}")
+        if list(box.tmpdir.glob("skillwright-*")):
+            problems.append("site workdir left behind")
+        if (library / "index.db").exists():
+            SkillLibrary(library).list(site="shop")  # the library opens and reads
+        return "; ".join(problems) or None
+    finally:
+        box.cleanup()
+
+
+def test_ctrl_c_at_twenty_moments_exits_cleanly(
+    tmp_path: Path, e2e_cache: Path, pytestconfig: pytest.Config
+) -> None:
+    """Ctrl-C to the process group at 20 moments of a short explore: 20 clean exits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    began = time.perf_counter()
+    roots = [tmp_path / f"at-{i:02d}" for i in range(len(MOMENTS_S))]
+    for root in roots:
+        root.mkdir()
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two at a time: minutes → one
+        results = list(pool.map(_interrupt_at, MOMENTS_S, roots, [e2e_cache] * len(roots)))
+    record_timing(pytestconfig, "20 interrupted explores", time.perf_counter() - began)
+    failed = {m: r for m, r in zip(MOMENTS_S, results, strict=True) if r is not None}
+    assert not failed, f"{len(failed)}/20 unclean: {failed}"
