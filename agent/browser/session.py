@@ -103,8 +103,9 @@ class BrowserSession:
         """Every connection the contexts of this session were refused, oldest first."""
         return list(self._guard.blocked)
 
-    def log_blocked_to(self, path: Path) -> None:
-        """Append every refused connection to `path` (JSON lines), e.g. in the run folder."""
+    def log_blocked_to(self, path: Path | None) -> None:
+        """Append every refused connection to `path` (JSON lines), e.g. in the run folder;
+        None stops logging."""
         self._guard.log = path
 
     async def new_context(

@@ -15,6 +15,7 @@ import pytest
 from e2e_support import (
     REPO,
     Sandbox,
+    cli,
     exception_lines,
     explore_cmd,
     kill_marked,
@@ -208,3 +209,46 @@ def test_ctrl_c_at_twenty_moments_exits_cleanly(
     record_timing(pytestconfig, "20 interrupted explores", time.perf_counter() - began)
     failed = {m: r for m, r in zip(MOMENTS_S, results, strict=True) if r is not None}
     assert not failed, f"{len(failed)}/20 unclean: {failed}"
+
+
+@pytest.mark.parametrize(
+    ("signum", "group"),
+    [
+        pytest.param(signal.SIGINT, True, id="ctrl-c-to-group"),
+        pytest.param(signal.SIGTERM, False, id="sigterm"),
+    ],
+)
+def test_interrupted_sites_serve(signum: int, group: bool, tmp_path: Path, box: Sandbox) -> None:
+    """`sites serve` stops on Ctrl-C/SIGTERM with one line, exit 130/143, nothing left."""
+    out, err = (tmp_path / "stdout.txt"), (tmp_path / "stderr.txt")
+    with out.open("w") as stdout, err.open("w") as stderr:
+        proc = subprocess.Popen(
+            cli("sites", "serve", "shop"),
+            cwd=REPO,
+            env=box.env,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while "Ctrl-C to stop" not in " ".join(out.read_text().split()):
+                assert proc.poll() is None, f"serve exited: {err.read_text()[-2000:]}"
+                assert time.monotonic() < deadline, "the site was not served in time"
+                time.sleep(0.1)  # polling interval; the deadline decides
+            if group:
+                os.killpg(proc.pid, signum)
+            else:
+                proc.send_signal(signum)
+            code = proc.wait(timeout=EXIT_DEADLINE_S)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    leftover = wait_for_no_marked(box.mark)
+    lines = [line for line in err.read_text().splitlines() if line.strip()]
+    assert code == 128 + signum, f"exit {code}: {lines}"
+    assert "Traceback" not in err.read_text() + out.read_text()
+    assert lines == ["stopped: shop is no longer served"], lines
+    assert not leftover, f"processes left running: {leftover}"
+    assert not list(box.tmpdir.glob("skillwright-*")), "the site's workdir was not removed"
