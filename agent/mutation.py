@@ -46,14 +46,20 @@ class MutationReport(BaseModel):
 
 
 def equivalence(mutant: Mutant, proposal: TaskProposal) -> str | None:
-    """Why a surviving mutant may behave like the original on every input the site accepts
-    (None: it must be killed)."""
+    """Why a mutant behaves like the original on every input its tests can give (None: it
+    must be killed). Decided before running it."""
     if mutant.step == "wait":
         return "drops a wait for the page to settle; the next step waits by itself"
-    if mutant.step == "error_check" and not any(
-        c.expect == "rejected" for c in proposal.test_cases
-    ):
-        return "changes only the error path, and no input the site refuses was found to test it"
+    if mutant.step != "error_check":
+        return None
+    notes = [c.note for c in proposal.test_cases if c.expect == "rejected"]
+    browser = any(n.startswith("the browser must refuse") for n in notes)
+    site = any(n.startswith("the site must refuse") for n in notes)
+    text = f"{mutant.target} {mutant.description}"
+    if "refused" in text and not browser:
+        return "changes only the browser-refusal path, and no form field is required"
+    if "problems" in text and not site:
+        return "changes only the site-error path, and no input the site refuses was found"
     return None
 
 
@@ -84,6 +90,20 @@ async def mutation_report(
         for mutant in make_mutants(skill.code, skill.name, examples(proposal), allowed):
             if only is not None and not only(mutant):
                 continue
+            why = equivalence(mutant, proposal)
+            if why is not None:
+                result = MutantResult(
+                    skill=skill.name,
+                    kind=mutant.kind,
+                    step=mutant.step,
+                    description=mutant.description,
+                    killed=False,
+                    equivalent=why,
+                )
+                report.results.append(result)
+                if on_result is not None:
+                    on_result(result)
+                continue
             candidate = CandidateSkill(
                 site=wb.site, name=skill.name, code=mutant.code, proposal_id=proposal.id
             )
@@ -96,7 +116,6 @@ async def mutation_report(
                 description=mutant.description,
                 killed=killed,
                 reason=verification.failure[:300] if killed else "",
-                equivalent=None if killed else equivalence(mutant, proposal),
             )
             report.results.append(result)
             if on_result is not None:

@@ -98,8 +98,11 @@ async def run_case(
         except Exception as exc:
             error = _error_text(exc)
         if rejected:
-            passed = error is not None
-            checked = "the skill raised on an input the site rejects: " + (error or "it did not")
+            # the skill's own report (RuntimeError with the site's message), not a timeout
+            passed = error is not None and error.startswith("RuntimeError")
+            checked = f"{case.note}: " + (
+                f"the skill raised {error}" if error else "the skill did not raise"
+            )
             checks = []
         else:
             ev, path = await gather(wb, page, proposal, args, before, returned, error)
@@ -154,10 +157,22 @@ def differential_cases(proposal: TaskProposal) -> list[TestCase]:
     return out
 
 
+def _credentials_only(proposal: TaskProposal) -> bool:
+    """A login: every parameter is a credential (one account may be all there is)."""
+    return bool(proposal.params) and all(p.role in PAIRED_ROLES for p in proposal.params)
+
+
 def coverage_problems(proposal: TaskProposal, cases: list[TestCase]) -> list[str]:
-    """Parameters the cases never vary: a skill that ignored them would pass unnoticed."""
+    """Parameters the cases never vary: a skill that ignored them would pass unnoticed.
+
+    A login with one account is proven by that account plus the inputs it must refuse (a
+    wrong password, an empty user name): those count as its distinct inputs, never invented
+    accounts."""
     problems: list[str] = []
     positives = [c.inputs for c in cases if c.expect == "success"]
+    if _credentials_only(proposal):
+        refused = [c.inputs for c in proposal.test_cases if c.expect == "rejected"]
+        positives = [*positives, *refused] if positives and len(refused) >= 2 else positives
     if proposal.params and len({repr(sorted(c.items())) for c in positives}) < MIN_DISTINCT_INPUTS:
         problems.append(f"fewer than {MIN_DISTINCT_INPUTS} distinct test inputs")
     for p in proposal.params:

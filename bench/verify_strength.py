@@ -37,7 +37,13 @@ async def one_site(site: str, out: Path) -> tuple[MutationReport, float, int]:
                 target, library, run_dir=out / site / "run", browser=browser
             )
             wb = Workbench(target, browser, library, out / site / "mutants")
-            report = await mutation_report(wb, summary.proposals)
+            report = await mutation_report(
+                wb,
+                summary.proposals,
+                on_result=lambda r: print(
+                    "." if r.killed else "e" if r.equivalent else "S", end=""
+                ),
+            )
     finally:
         await target.close()
     return report, time.perf_counter() - began, len(summary.verified)

@@ -16,20 +16,41 @@ from agent.postconditions import (
 )
 from agent.workbench import SECRET_PREFIX, WRONG_SUFFIX
 
+BROWSER_REFUSES = "the browser must refuse: a required field is empty"
+SITE_REFUSES = "the site must refuse"
+SKILL_REFUSES = "the skill must refuse"
 
-def test_cases(rows: list[dict[str, Any]], negatives: list[dict[str, Any]]) -> list[TestCase]:
+Negative = tuple[dict[str, Any], str]  # inputs, why they must be refused
+
+
+def test_cases(rows: list[dict[str, Any]], negatives: list[Negative]) -> list[TestCase]:
     cases = [TestCase(inputs=row, note="policy input") for row in rows]
-    cases += [
-        TestCase(inputs=row, expect="rejected", note="the site must refuse") for row in negatives
-    ]
+    cases += [TestCase(inputs=row, expect="rejected", note=note) for row, note in negatives]
     return cases
 
 
-def account_rows(users: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Login inputs naming accounts, never their passwords; a wrong password must be refused."""
+def account_rows(users: list[str]) -> tuple[list[dict[str, Any]], list[Negative]]:
+    """Login inputs naming accounts, never their passwords; a wrong password must be refused,
+    and so must an empty user name (by the browser, when the field is required)."""
     rows = [{"username": u, "password": f"{SECRET_PREFIX}{u}"} for u in users]
-    negatives = [{"username": users[0], "password": f"{SECRET_PREFIX}{users[0]}{WRONG_SUFFIX}"}]
-    return rows, negatives
+    wrong = {"username": users[0], "password": f"{SECRET_PREFIX}{users[0]}{WRONG_SUFFIX}"}
+    return rows, [(wrong, f"{SITE_REFUSES} a wrong password")]
+
+
+def required_empty(
+    row: dict[str, Any], fields: list[dict[str, Any]], required: set[str]
+) -> list[Negative]:
+    """The first required free-text field left empty: the browser refuses the form."""
+    for step in fields:
+        if step["op"] == "fill" and step["name"] in required:
+            return [({**row, step["param"]: ""}, BROWSER_REFUSES)]
+    return []
+
+
+def unknown_item(row: dict[str, Any], param: str, noun: str) -> Negative:
+    """The first input naming an item the site does not have: the skill must say so (a
+    RuntimeError naming it), not time out."""
+    return ({**row, param: f"No such {noun} 9731"}, f"{SKILL_REFUSES} an unknown {noun}")
 
 
 def listing_url(action: str, fields: list[dict[str, Any]], hidden: dict[str, str]) -> str:

@@ -15,11 +15,12 @@ from pydantic import BaseModel, Field
 from agent.artifacts import write_json
 from agent.browser.facts import page_facts
 from agent.browser.readback import result_names, results_locator
+from agent.errors import TargetError
 from agent.models import CandidateSkill, SetupCall, TaskProposal, VerificationReport
 from agent.policies.heuristic.plan import HeuristicPlan
 from agent.policies.heuristic.practise import practise
 from agent.policies.heuristic.propose import propose, static_pages
-from agent.policies.heuristic.sitemap import SiteMap, crawl
+from agent.policies.heuristic.sitemap import SiteMap, Skipped, crawl
 from agent.policy import AttemptOutcome, Practice
 from agent.workbench import SECRET_PREFIX, Workbench
 
@@ -36,6 +37,7 @@ class HeuristicState(BaseModel):
     login: SetupCall | None = None
     login_skill: str | None = None
     search: tuple[str, str] | None = None  # (skill, entity pattern it lists)
+    login_failure: str | None = None  # why the login with the given account failed
     result_patterns: dict[str, str] = Field(default_factory=dict)  # proposal id -> pattern
 
 
@@ -54,6 +56,12 @@ class HeuristicPolicy:
 
     async def propose(self, wb: Workbench) -> list[TaskProposal] | None:
         st = self.state
+        if st.login_failure and st.login is None and not wb.target.resettable:
+            user = next(iter(wb.target.accounts), "?")
+            raise TargetError(
+                f"logging in as {user!r} failed, so exploring stops (check --username and "
+                f"$SKILLWRIGHT_PASSWORD): {st.login_failure[:300]}"
+            )
         while st.round < self.iterations:
             if st.phase == "advance":
                 self._next_round(wb)
@@ -75,6 +83,13 @@ class HeuristicPolicy:
             if st.phase == "first":
                 proposals = [p for p in proposals if _plan(p).kind in ("login", "search")]
                 st.phase = "rest"
+                live_login = st.round == 0 and wb.target.accounts and not wb.target.resettable
+                if live_login and not any(_plan(p).kind == "login" for p in proposals):
+                    user = next(iter(wb.target.accounts))
+                    raise TargetError(
+                        f"--username {user}: no login form (a user name and a password field) "
+                        f"was found under {wb.target.scope}; nothing was explored as that user"
+                    )
             else:
                 st.phase = "advance"
             for p in proposals:
@@ -102,13 +117,32 @@ class HeuristicPolicy:
 
     async def _crawl(self, wb: Workbench) -> SiteMap:
         context, page = await wb.fresh_page(self.state.setup)
-        try:
-            sitemap = await crawl(page, "/", max_pages=self.max_pages)
-        finally:
-            await wb.close(context)
         folder = wb.run_dir / "sitemaps"
         n = len(list(folder.glob("*.json"))) if folder.exists() else 0
+        log = wb.run_dir / "skipped.jsonl"
+        log.parent.mkdir(parents=True, exist_ok=True)
+
+        def logged(skip: Skipped) -> None:
+            with log.open("a") as out:
+                out.write(skip.model_dump_json() + "\n")
+
+        try:
+            sitemap = await crawl(
+                page,
+                wb.target.start_path,
+                scope=wb.target.scope,
+                max_pages=self.max_pages,
+                on_skip=logged,
+            )
+        finally:
+            await wb.close(context)
         write_json(folder / f"round-{n}.json", sitemap)
+        if not sitemap.pages:
+            why = "; ".join(f"{s.path}: {s.reason}" for s in sitemap.skipped[:3])
+            raise TargetError(
+                f"nothing crawled under {wb.target.scope} from {wb.target.start_path}"
+                + (f" ({why})" if why else "")
+            )
         return sitemap
 
     def _state_building(self) -> list[SetupCall]:
@@ -145,7 +179,11 @@ class HeuristicPolicy:
             c.model_copy(update={"inputs": {**c.inputs, param: keep[i]}})
             for i, c in enumerate(cases)
         ]
-        rest = [c for c in proposal.test_cases if c.expect != "success"]
+        rest = [
+            c.model_copy(update={"inputs": {**c.inputs, param: keep[0]}})
+            for c in proposal.test_cases
+            if c.expect != "success" and param in c.inputs
+        ]
         params = [
             p.model_copy(update={"example": keep[0]}) if p.name == param else p
             for p in proposal.params
@@ -187,6 +225,8 @@ class HeuristicPolicy:
         st = self.state
         proposal = outcome.proposal
         if not outcome.verified:
+            if _plan(proposal).kind == "login" and st.login is None:
+                st.login_failure = outcome.reason or outcome.stage
             return
         st.done.add(proposal.key)
         st.names.add(proposal.skill_name)

@@ -28,7 +28,10 @@ async def _find_form(page: Page, key: list[Any], entity_name: str | None) -> For
     return matches[0]
 
 
-def _submit_button(form_locator: Locator) -> Locator:
+def _submit_button(form_locator: Locator, text: str) -> Locator:
+    """The plan's submit button by its name (the one that does the work, not "Preview")."""
+    if text and text != "Submit":
+        return form_locator.get_by_role("button", name=text, exact=True).first
     return form_locator.locator("button[type=submit], input[type=submit], button:not([type])").first
 
 
@@ -91,7 +94,7 @@ async def practise(
                     rec = await actor.fill(field, str(value), param=step["param"])
                 if not rec.ok:
                     raise PractiseError(rec.error or f"could not set {step['name']}")
-            rec = await actor.click(_submit_button(form_locator))
+            rec = await actor.click(_submit_button(form_locator, plan["submit"]))
             if not rec.ok:
                 raise PractiseError(rec.error or "submit failed")
     except PractiseError as exc:

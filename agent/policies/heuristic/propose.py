@@ -6,9 +6,17 @@ import re
 from collections import Counter
 from typing import Any
 
-from agent.browser.facts import FieldFact, FormFact, PageFacts, url_pattern
+from agent.browser.facts import FieldFact, FormFact, PageFacts, primary_submit, url_pattern
 from agent.models import ParamSpec, SetupCall, TaskProposal
-from agent.policies.heuristic.contract import account_rows, postconditions, test_cases
+from agent.policies.heuristic.contract import (
+    SITE_REFUSES,
+    Negative,
+    account_rows,
+    postconditions,
+    required_empty,
+    test_cases,
+    unknown_item,
+)
 from agent.policies.heuristic.inputs import (
     all_numeric,
     distinct,
@@ -29,13 +37,13 @@ def _form_kind(page: PageFacts, form: FormFact, entity: Entity | None) -> str | 
         return None
     inputs = form.inputs
     passwords = [f for f in inputs if f.type == "password"]
-    if len(passwords) == 1 and len(inputs) == 2:
-        return "login"
+    others = [f for f in inputs if f.type not in ("password", "checkbox")]
+    if len(passwords) == 1 and len(others) == 1:
+        return "login"  # a user name and a password; "remember me" boxes are allowed
     if len(passwords) >= 2:
         return "register"
     if form.method == "get":
-        texty = [f for f in inputs if f.type in ("search", "text")]
-        return "search" if texty else None
+        return "search" if _search_field(form) is not None else None
     same = [f for f in page.forms if f.signature() == form.signature() and f.visible]
     if len(same) >= 2:
         return "row"
@@ -44,8 +52,46 @@ def _form_kind(page: PageFacts, form: FormFact, entity: Entity | None) -> str | 
     return "page"
 
 
+SEARCH_WORDS = re.compile(r"\b(search|find|query|keywords?|look ?up)\b", re.IGNORECASE)
+SEARCH_NAMES = {"q", "s", "query", "search", "keywords", "terms", "term", "k"}
+
+
+def _search_field(form: FormFact) -> FieldFact | None:
+    """The free-text field a search form is about (type=search, a search-like name or label,
+    or a form whose button says search); None for other GET forms (a date-range filter)."""
+    texty = [f for f in form.inputs if f.type in ("search", "text")]
+    for f in texty:
+        bare = re.sub(r"[^a-z]", "", f.name.lower())
+        hay = f"{f.label} {f.placeholder} {f.name}"
+        if f.type == "search" or bare in SEARCH_NAMES or SEARCH_WORDS.search(hay):
+            return f
+    button = primary_submit(form.submits)
+    if len(texty) == 1 and button is not None and SEARCH_WORDS.search(button.text):
+        return texty[0]
+    return None
+
+
 def _submit_text(form: FormFact) -> str:
-    return next((s.text for s in form.submits if s.visible and s.text), "Submit")
+    button = primary_submit(form.submits)
+    return button.text if button is not None else "Submit"
+
+
+SENTENCE = re.compile(r"\b(you|your|i|we|may|can|here|this|please)\b", re.IGNORECASE)
+NAME_PREFIXES = re.compile(r"^(field_|id_|form_|input_|txt_|__|@|_)+")
+
+
+def _field_words(field: FieldFact) -> str:
+    """Words for a field's parameter name: its label when that is a short name ("Summary"),
+    else its name attribute when that reads as words (field_description → description), else
+    the label's first words."""
+    label = (field.label or field.placeholder).strip().rstrip(":*").strip()
+    short = label and len(label.split()) <= 4 and not SENTENCE.search(label)
+    if short:
+        return label
+    bare = NAME_PREFIXES.sub("", field.name.lower())
+    if re.fullmatch(r"[a-z][a-z0-9_ -]{1,30}", bare) and not re.search(r"\d{3,}", bare):
+        return bare.replace("_", " ").replace("-", " ")
+    return label or field.name
 
 
 def _is_confirm(field: FieldFact) -> bool:
@@ -54,7 +100,7 @@ def _is_confirm(field: FieldFact) -> bool:
 
 
 def _param_name(field: FieldFact, entity_name: str | None, taken: set[str]) -> str:
-    label = field.label or field.placeholder or field.name
+    label = _field_words(field)
     if entity_name:
         label = label.replace(entity_name, " ")
     label = re.sub(r"\bfor\s*$", "", label.strip(), flags=re.I)
@@ -145,6 +191,7 @@ def _skill_name(
     page: PageFacts,
     entity: Entity | None,
     entity_name: str | None,
+    root: str = "/",
 ) -> str:
     verb_text = submit.replace(entity_name, " ") if entity_name else submit
     verb = slug(verb_text, max_words=4) or "submit"
@@ -157,11 +204,24 @@ def _skill_name(
                 f"{verb}_{where}_item" if where else f"{verb}_{entity.noun if entity else 'item'}"
             )
         return f"{verb}_{entity.noun if entity else 'item'}"
-    if kind == "page" and "_" not in verb:
-        statics = [s for s in form.action_path.split("/") if s and not s.isdigit()]
-        extra = slug(statics[-1]) if statics else slug(page.h1, max_words=2)
-        return f"{verb}_{extra}" if extra and extra != verb else verb
+    if kind == "page" and (verb in GENERIC_VERBS or "_" not in verb):
+        below = form.action_path[len(root) :] if form.action_path.startswith(root) else ""
+        statics = [s for s in below.split("/") if s and "{" not in url_pattern(s)]
+        if statics:
+            extra = slug(statics[-1])
+            return f"{verb}_{extra}" if extra and extra != verb else verb
+        what = slug(form.heading or page.h1, max_words=3)
+        first = what.split("_")[0]
+        if first in ("new", "add", "create") and "_" in what:  # "New Ticket" → create_ticket
+            return "create_" + what.split("_", 1)[1]
+        if first in ("edit", "change", "update", "preferences", "settings"):
+            return what
+        if what and what != verb:
+            return f"{verb.split('_')[0]}_{what}"
     return verb
+
+
+GENERIC_VERBS = {"submit", "submit_changes", "save", "save_changes", "ok", "go", "send", "apply"}
 
 
 def _differ_from_current(
@@ -273,7 +333,7 @@ def static_pages(sitemap: SiteMap) -> list[str]:
 
 def _pattern_of(path: str, sitemap: SiteMap) -> str:
     paths = [path, *[e for ent in sitemap.entities.values() for e in ent.examples.values()]]
-    return generalise(paths)[path]
+    return generalise(paths, sitemap.root)[path]
 
 
 def _proposal_for(
@@ -349,8 +409,10 @@ def _proposal_for(
             plan["entity"]["candidates"] = {
                 n: p for n, p in list(entity.examples.items())[:12] if n != page.h1
             }
-    name = _skill_name(kind, submit, form, page, entity, entity_names[0] if entity_names else None)
-    negatives: list[dict[str, Any]] = []
+    name = _skill_name(
+        kind, submit, form, page, entity, entity_names[0] if entity_names else None, sitemap.root
+    )
+    negatives: list[Negative] = []
     if kind == "login":
         user_field = next(f for f in form.inputs if f.type != "password")
         pw_field = next(f for f in form.inputs if f.type == "password")
@@ -370,8 +432,12 @@ def _proposal_for(
         if not users:
             return None
         rows, negatives = account_rows(users)
+        if not user_field.required:  # else the browser refuses it (required_empty below)
+            empty = {**rows[0], "username": ""}
+            negatives.append((empty, f"{SITE_REFUSES} an empty user name"))
     if kind == "search":
-        query = next(f for f in form.inputs if f.type in ("search", "text"))
+        query = _search_field(form)
+        assert query is not None
         for step, spec in zip(plan["fields"], specs, strict=False):
             if step["name"] == query.name:
                 old = step["param"]
@@ -400,10 +466,21 @@ def _proposal_for(
             name = f"search_{plural(biggest.noun)}"
         plan["returns"] = "results"
     rows = distinct(rows)
-    if len(rows) < N_INPUTS and specs:
+    # one account is one input: a login is then proven by it plus the inputs it must refuse
+    if len(rows) < N_INPUTS and specs and not (kind == "login" and negatives):
         return None
+    if kind in ("entity", "page", "register", "row", "login"):
+        required = {f.name for f in form.inputs if f.required and not f.readonly}
+        negatives += required_empty(rows[0], plan["fields"], required)
+    if kind == "register" and accounts:
+        user = next((s for s in plan["fields"] if "user" in s["param"]), None)
+        if user is not None:
+            taken = {**rows[0], user["param"]: next(iter(accounts))}
+            negatives.append((taken, f"{SITE_REFUSES} a user name that is taken"))
+    if entity_param is not None and kind == "entity" and entity is not None:
+        negatives.append(unknown_item(rows[0], entity_param, entity.noun))
     plan["inputs"] = rows
-    plan["negatives"] = negatives
+    plan["negatives"] = [row for row, _ in negatives]
     plan["hidden"] = {f.name: f.value for f in form.fields if f.type == "hidden" and f.name}
     name = unique(name, taken_names)
     typed = HeuristicPlan.model_validate({k: v for k, v in plan.items() if k != "returns"})
@@ -517,7 +594,10 @@ def _navigation(
                     inputs=[{entity.noun: n} for n in names[:N_INPUTS]],
                 ),
                 key=repr(key),
-                test_cases=test_cases([{entity.noun: n} for n in names[:N_INPUTS]], []),
+                test_cases=test_cases(
+                    [{entity.noun: n} for n in names[:N_INPUTS]],
+                    [unknown_item({}, entity.noun, entity.noun)],
+                ),
                 postconditions=[
                     UrlMatches(pattern=entity.pattern),
                     PageShows(params=[entity.noun], where="heading"),

@@ -10,7 +10,15 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 from pydantic import BaseModel, Field
 
-from agent.browser.facts import FormFact, PageFacts, generalise, page_facts, url_pattern
+from agent.browser.facts import (
+    FormFact,
+    PageFacts,
+    PageReadError,
+    generalise,
+    page_facts,
+    url_pattern,
+)
+from agent.target import scope_of
 
 SKIP_WORDS = ("logout", "log out", "sign out", "delete", "remove")
 
@@ -24,9 +32,18 @@ class Entity(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)  # name -> listing page that links it
 
 
+class Skipped(BaseModel):
+    """A page the crawler could not use, and why."""
+
+    path: str
+    reason: str
+
+
 class SiteMap(BaseModel):
+    root: str = "/"  # the scope: paths under it only; its first segment is not an item
     pages: list[PageFacts] = Field(default_factory=list)
     entities: dict[str, Entity] = Field(default_factory=dict)  # pattern -> Entity
+    skipped: list[Skipped] = Field(default_factory=list)
 
     def page_for(self, path: str) -> PageFacts | None:
         return next((p for p in self.pages if p.path == path), None)
@@ -39,7 +56,7 @@ class SiteMap(BaseModel):
         known = [p.path.split("?")[0] for p in self.pages]
         known += [f.action_path for p in self.pages for f in p.forms]
         known += [e for ent in self.entities.values() for e in ent.examples.values()]
-        return generalise([path, *known])[path]
+        return generalise([path, *known], self.root)[path]
 
     def form_key(self, form: FormFact) -> tuple[str, str, tuple[str, ...]]:
         """A form's identity across pages and across entities (one skill per key)."""
@@ -54,6 +71,10 @@ def _path(url: str) -> str:
 
 def _noun(pattern: str) -> str:
     segs = [s for s in pattern.split("/") if s]
+    for seg in segs:
+        word = seg.split("{")[0].strip("_-")
+        if "{" in seg and len(word) >= 3 and word.isalpha():  # issue{id}
+            return word.lower()
     for i, seg in enumerate(segs):
         if seg.startswith("{") and i > 0:
             word = segs[i - 1]
@@ -66,18 +87,30 @@ async def crawl(
     page: Page,
     start: str = "/",
     *,
+    scope: str | None = None,
     max_pages: int = 30,
     per_pattern: int = 2,
     on_page: Callable[[PageFacts], None] | None = None,
+    on_skip: Callable[[Skipped], None] | None = None,
 ) -> SiteMap:
-    """Breadth-first crawl of same-origin links from `start`, at most `per_pattern` pages of
-    each URL pattern; never follows links that look destructive (log out, delete, remove)."""
+    """Breadth-first crawl of same-origin links from `start` that stay under `scope` (default:
+    the start's folder), at most `per_pattern` pages of each URL pattern; never follows links
+    that look destructive (log out, delete, remove). A page that fails to load, answers an
+    error or cannot be read is skipped with its reason."""
+    scope = scope or scope_of(start)
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url or ""))
     queue: list[str] = [start]
     seen: set[str] = set()
     visits: dict[str, int] = defaultdict(int)
     pages: list[PageFacts] = []
+    skipped: list[Skipped] = []
     all_links: dict[str, tuple[str, str]] = {}  # path -> (text, found on)
+
+    def skip(path: str, reason: str) -> None:
+        skipped.append(Skipped(path=path, reason=reason))
+        if on_skip is not None:
+            on_skip(skipped[-1])
+
     while queue and len(pages) < max_pages:
         path = queue.pop(0)
         if path in seen:
@@ -88,14 +121,20 @@ async def crawl(
             continue
         try:
             response = await page.goto(path)
-        except PlaywrightError:
+        except PlaywrightError as exc:
+            skip(path, f"did not load: {str(exc).splitlines()[0]}")
             continue
         if response is not None and response.status >= 400:
+            skip(path, f"the site answered {response.status}")
             continue
         if not origin.startswith("http"):
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
         visits[pattern] += 1
-        facts = await page_facts(page)
+        try:
+            facts = await page_facts(page)
+        except PageReadError as exc:
+            skip(path, str(exc))
+            continue
         pages.append(facts)
         if on_page is not None:
             on_page(facts)
@@ -105,16 +144,18 @@ async def crawl(
             target = _path(link.href.split("#")[0])
             if any(w in link.text.lower() for w in SKIP_WORDS):
                 continue
+            if not (target.split("?")[0] + "/").startswith(scope) and target != scope.rstrip("/"):
+                continue
             if target not in all_links and link.text:
                 all_links[target] = (link.text, facts.path)
             if target not in seen:
                 queue.append(target)
-    return SiteMap(pages=pages, entities=_entities(all_links))
+    return SiteMap(root=scope, pages=pages, entities=_entities(all_links, scope), skipped=skipped)
 
 
-def _entities(links: dict[str, tuple[str, str]]) -> dict[str, Entity]:
+def _entities(links: dict[str, tuple[str, str]], root: str = "/") -> dict[str, Entity]:
     bare = {p: v for p, v in links.items() if "?" not in p}
-    patterns = generalise(list(bare))
+    patterns = generalise(list(bare), root)
     entities: dict[str, Entity] = {}
     for path, pattern in patterns.items():
         if "{" not in pattern:
