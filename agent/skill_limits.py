@@ -175,6 +175,10 @@ def _sized(x: Any) -> bool:
     return isinstance(x, str | bytes | list | tuple)
 
 
+def _container(x: Any) -> bool:
+    return isinstance(x, str | bytes | list | tuple | dict | set | frozenset)
+
+
 def _check_concat(a: Any, b: Any) -> None:
     if _sized(a) and hasattr(b, "__len__"):
         if len(a) + len(b) > MAX_ITEMS:
@@ -189,9 +193,14 @@ def _check_repeat(a: Any, b: Any) -> None:
             raise ResourceLimitError(f"a product beyond {MAX_INT_BITS:,} bits")
         return
     seq, n = (a, b) if _sized(a) else (b, a)
-    if _sized(seq) and _is_int(n) and n > 1 and len(seq) * n > MAX_ITEMS:
+    if not (_sized(seq) and _is_int(n) and n > 1):
+        return
+    # Items that are themselves containers count with their contents: `[big] * n` holds n
+    # references to `big`, and comparing or printing it walks all of them.
+    nested = 0 if isinstance(seq, str | bytes) else sum(len(x) for x in seq if _container(x))
+    if (len(seq) + nested) * n > MAX_ITEMS:
         raise ResourceLimitError(
-            f"repeating {len(seq):,} items {n:,} times is beyond {MAX_ITEMS:,} items"
+            f"repeating {len(seq) + nested:,} items {n:,} times is beyond {MAX_ITEMS:,} items"
         )
 
 

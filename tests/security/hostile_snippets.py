@@ -277,6 +277,12 @@ SNIPPETS: list[Snippet] = [
         T,
     ),
     Snippet("resources", "append-forever", probe("x = []", "while True:", "    x.append(x)"), S),
+    Snippet(
+        "resources",
+        "aliased-repeat",
+        probe("a = [0] * 10 ** 6", "return [a] * 10 ** 6 == [list(a)] * 10 ** 6"),
+        L,
+    ),
     Snippet("resources", "recursion", probe("await probe(page)"), "recursion"),
     Snippet("resources", "int-to-huge-str", probe("return str(10 ** 100000)"), "value"),
     Snippet(
