@@ -23,14 +23,14 @@ from typing import Any, NamedTuple
 
 from .errors import IndexCorruptError
 from .models import LEGACY_STATUSES, SKILL_STATUSES, Provenance, Skill, SkillParam, TestRecord
-from .text import name_words
+from .text import concept_fields
 
 BUSY_TIMEOUT_S = 60.0
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 5
 _SKILL_COLUMNS = (
     "site", "name", "version", "status", "signature", "docstring", "code", "code_hash", "params",
     "returns", "provenance", "created_at", "updated_at", "formatted", "names", "verified_at",
-    "calls", "successes", "last_used_at", "policy",
+    "calls", "successes", "last_used_at", "policy", "concepts",
 )  # fmt: skip
 _ADDED_COLUMNS = {
     "formatted": "TEXT",
@@ -40,9 +40,10 @@ _ADDED_COLUMNS = {
     "successes": "INTEGER NOT NULL DEFAULT 0",
     "last_used_at": "TEXT",
     "policy": "TEXT",
+    "concepts": "TEXT",
 }
 # bm25 weights of the search columns: name words, summary, rest of docstring, parameters
-SEARCH_WEIGHTS = "8.0, 4.0, 1.0, 2.0, 0.0, 0.0"
+SEARCH_WEIGHTS = "8.0, 3.0, 1.0, 0.0, 0.0"  # name, parameters, docstring, site, tags
 ANY = "any"
 
 
@@ -79,6 +80,7 @@ class SearchRow:
     version: int
     docstring: str
     params: str
+    concepts: str
     successes: int
     calls: int
     bm25: float
@@ -180,10 +182,14 @@ class IndexSession:
             " fingerprint TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER)"
         )
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        c.execute("DROP TABLE IF EXISTS module_heads")  # an earlier shape of module_members
+        members = c.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'module_members'"
+        ).fetchone()
         c.execute(
-            "CREATE TABLE IF NOT EXISTS module_heads (site TEXT NOT NULL, name TEXT NOT NULL,"
-            " version INTEGER NOT NULL, code_hash TEXT, text TEXT, formatted INTEGER,"
-            " names TEXT, policy TEXT, PRIMARY KEY (site, name)) WITHOUT ROWID"
+            "CREATE TABLE IF NOT EXISTS module_members (site TEXT NOT NULL, name TEXT NOT NULL,"
+            " version INTEGER NOT NULL, code_hash TEXT, formatted INTEGER, names TEXT,"
+            " policy TEXT, PRIMARY KEY (site, name)) WITHOUT ROWID"
         )
         c.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (site TEXT, name TEXT, version INTEGER,"
@@ -194,18 +200,19 @@ class IndexSession:
         # Version 1 kept an FTS table maintained by triggers; search rows are now written here.
         for trigger in ("skills_ai", "skills_ad", "skills_au"):
             c.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        for table in ("skills_fts",):
+        for table in ("skills_fts", "skill_search"):  # skill_search: words before concepts
             c.execute(f"DROP TABLE IF EXISTS {table}")
         exists = c.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skill_search'"
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skill_concepts'"
         ).fetchone()
         if not exists:
             c.execute(
-                "CREATE VIRTUAL TABLE skill_search USING fts5("
-                "words, summary, docs, params, site, tags, tokenize = 'porter unicode61')"
+                "CREATE VIRTUAL TABLE skill_concepts USING fts5("
+                "name, params, docs, site, tags, tokenize = 'unicode61')"
             )
         self.backfill_names()
-        if not exists:
+        self.backfill_concepts()
+        if not exists or not members:
             for site in [r[0] for r in c.execute("SELECT DISTINCT site FROM skills")]:
                 self.site_id(site)
                 for name in self.names(site):
@@ -228,6 +235,15 @@ class IndexSession:
                 (" ".join(sorted(names_in(code) & site_names[site])), rowid)
                 for rowid, site, code in rows
             ],
+        )
+
+    def backfill_concepts(self) -> None:
+        rows = self.conn.execute(
+            "SELECT rowid, name, docstring, params FROM skills WHERE concepts IS NULL"
+        ).fetchall()
+        self.conn.executemany(
+            "UPDATE skills SET concepts = ? WHERE rowid = ?",
+            [(_concepts(name, doc, params), rowid) for rowid, name, doc, params in rows],
         )
 
     # sites --------------------------------------------------------------------------------
@@ -328,13 +344,29 @@ class IndexSession:
         )
         return self._skills(rows, with_tests=with_tests)
 
-    def module_skills(self, site: str) -> list[ModuleSkill]:
-        """The latest verified version of each skill of `site`, lightly (from `module_heads`)."""
-        rows = self.conn.execute(
-            "SELECT name, version, code_hash, text, formatted, names, policy FROM module_heads"
-            " WHERE site = ? ORDER BY name",
-            [site],
-        )
+    def module_skills(
+        self, site: str, *, texts: bool = True, names: Sequence[str] | None = None
+    ) -> list[ModuleSkill]:
+        """The latest verified version of each skill of `site` (`module_members`), or of the
+        skills in `names`. Without `texts` the code is left out (`code` is "", `formatted` is
+        "" when a formatted text is cached and None when not)."""
+        if texts:
+            sql = (
+                "SELECT m.name, m.version, m.code_hash, COALESCE(s.formatted, s.code),"
+                " s.formatted IS NOT NULL, m.names, m.policy FROM module_members m"
+                " JOIN skills s ON s.site = m.site AND s.name = m.name AND s.version = m.version"
+                " WHERE m.site = ?"
+            )
+        else:  # the members table alone: small rows, no code
+            sql = (
+                "SELECT m.name, m.version, m.code_hash, '', m.formatted, m.names, m.policy"
+                " FROM module_members m WHERE m.site = ?"
+            )
+        args: list[Any] = [site]
+        if names is not None:
+            sql += f" AND m.name IN ({', '.join('?' for _ in names)})"
+            args += list(names)
+        rows = self.conn.execute(sql + " ORDER BY m.name", args)
         sets: dict[str, frozenset[str]] = {}  # most skills use the same few names
         return [
             ModuleSkill(
@@ -343,10 +375,10 @@ class IndexSession:
                 h,
                 text,
                 text if done else None,
-                sets.get(names) or sets.setdefault(names, frozenset((names or "").split())),
+                sets.get(used) or sets.setdefault(used, frozenset((used or "").split())),
                 pol,
             )
-            for n, v, h, text, done, names, pol in rows
+            for n, v, h, text, done, used, pol in rows
         ]
 
     def existing(self, site: str, candidates: Iterable[str]) -> set[str]:
@@ -396,6 +428,9 @@ class IndexSession:
             "successes": 0,
             "last_used_at": None,
             "policy": policy,
+            "concepts": concept_fields(
+                skill.name, skill.docstring, [(p.name, p.description) for p in skill.params]
+            ),
         }
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -423,9 +458,8 @@ class IndexSession:
             "UPDATE skills SET formatted = ? WHERE site = ? AND name = ? AND version = ?", rows
         )
         self.conn.executemany(
-            "UPDATE module_heads SET text = ?, formatted = 1"
-            " WHERE site = ? AND name = ? AND version = ?",
-            rows,
+            "UPDATE module_members SET formatted = 1 WHERE site = ? AND name = ? AND version = ?",
+            [row[1:] for row in rows],
         )
 
     def set_policy(self, site: str, items: Sequence[tuple[str, int]], policy: str) -> None:
@@ -435,7 +469,8 @@ class IndexSession:
             "UPDATE skills SET policy = ? WHERE site = ? AND name = ? AND version = ?", rows
         )
         self.conn.executemany(
-            "UPDATE module_heads SET policy = ? WHERE site = ? AND name = ? AND version = ?", rows
+            "UPDATE module_members SET policy = ? WHERE site = ? AND name = ? AND version = ?",
+            rows,
         )
 
     def record_usage(self, site: str, name: str, version: int, ok: bool, at: str) -> None:
@@ -503,7 +538,7 @@ class IndexSession:
     def refresh_name(self, site: str, name: str) -> None:
         """After any change to a skill: rewrite its search rows and its module head."""
         rows = self.conn.execute(
-            "SELECT rowid, version, status, docstring, params FROM skills"
+            "SELECT rowid, version, status, concepts FROM skills"
             " WHERE site = ? AND name = ? ORDER BY version",
             [site, name],
         ).fetchall()
@@ -512,19 +547,21 @@ class IndexSession:
 
     def _refresh_head(self, site: str, name: str, verified: list[Sequence[Any]]) -> None:
         if not verified:
-            self.conn.execute("DELETE FROM module_heads WHERE site = ? AND name = ?", [site, name])
+            self.conn.execute(
+                "DELETE FROM module_members WHERE site = ? AND name = ?", [site, name]
+            )
             return
         self.conn.execute(
-            "INSERT OR REPLACE INTO module_heads"
-            " (site, name, version, code_hash, text, formatted, names, policy)"
-            " SELECT site, name, version, code_hash, COALESCE(formatted, code),"
-            " formatted IS NOT NULL, names, policy FROM skills WHERE rowid = ?",
+            "INSERT OR REPLACE INTO module_members"
+            " (site, name, version, code_hash, formatted, names, policy)"
+            " SELECT site, name, version, code_hash, formatted IS NOT NULL, names, policy"
+            " FROM skills WHERE rowid = ?",
             [verified[-1][0]],
         )
 
     def _refresh_search(self, site: str, name: str, rows: list[Sequence[Any]]) -> None:
         """Rewrite the search rows of one skill: one per head version, tagged by status."""
-        self.conn.executemany("DELETE FROM skill_search WHERE rowid = ?", [(r[0],) for r in rows])
+        self.conn.executemany("DELETE FROM skill_concepts WHERE rowid = ?", [(r[0],) for r in rows])
         if not rows:
             return
         tags: dict[int, list[str]] = defaultdict(list)
@@ -536,15 +573,10 @@ class IndexSession:
         token = f"site{self.site_id(site)}"
         by_rowid = {r[0]: r for r in rows}
         self.conn.executemany(
-            "INSERT INTO skill_search (rowid, words, summary, docs, params, site, tags)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO skill_concepts (rowid, name, params, docs, site, tags)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (
-                    rowid,
-                    *_search_text(name, by_rowid[rowid][3], by_rowid[rowid][4]),
-                    token,
-                    " ".join(t),
-                )
+                (rowid, *_by_field(by_rowid[rowid][3]), token, " ".join(t))
                 for rowid, t in tags.items()
             ],
         )
@@ -565,10 +597,10 @@ class IndexSession:
         query = " AND ".join([*filters, f"({match})"])
         rows = self.conn.execute(
             f"""
-            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.successes,
-                   s.calls, h.rank
-            FROM (SELECT rowid, bm25(skill_search, {SEARCH_WEIGHTS}) AS rank FROM skill_search
-                  WHERE skill_search MATCH ? ORDER BY rank LIMIT ?) h
+            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.concepts,
+                   s.successes, s.calls, h.rank
+            FROM (SELECT rowid, bm25(skill_concepts, {SEARCH_WEIGHTS}) AS rank
+                  FROM skill_concepts WHERE skill_concepts MATCH ? ORDER BY rank LIMIT ?) h
             JOIN skills s ON s.rowid = h.rowid
             ORDER BY h.rank
             """,
@@ -582,8 +614,8 @@ class IndexSession:
         status_sql = " AND l.status = s.status" if status is not None else ""
         rows = self.conn.execute(
             f"""
-            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.successes,
-                   s.calls, 0.0 FROM skills s
+            SELECT s.rowid, s.site, s.name, s.version, s.docstring, s.params, s.concepts,
+                   s.successes, s.calls, 0.0 FROM skills s
             WHERE s.version = (
                 SELECT max(l.version) FROM skills l
                 WHERE l.site = s.site AND l.name = s.name{status_sql}
@@ -680,15 +712,18 @@ def _test(row: Sequence[Any]) -> TestRecord:
     )
 
 
-def _search_text(name: str, docstring: str | None, params_json: str | None) -> tuple[str, ...]:
-    """The searchable columns of a skill: name words, summary, rest of docstring, parameters."""
-    doc = (docstring or "").strip()
-    summary, _, rest = doc.partition("\n")
-    params = json.loads(params_json or "[]")
-    param_text = " ".join(
-        f"{' '.join(name_words(p['name']))} {p.get('description', '')}" for p in params
-    )
-    return " ".join(name_words(name)), summary, rest, param_text
+def _concepts(name: str, docstring: str | None, params_json: str | None) -> str:
+    params = [(p["name"], p.get("description", "")) for p in json.loads(params_json or "[]")]
+    return concept_fields(name, docstring or "", params)
+
+
+def _by_field(concepts: str | None) -> tuple[str, str, str]:
+    """The stored `n:x p:y d:z` concepts as the name, parameters and docstring columns."""
+    fields: dict[str, list[str]] = {"n": [], "p": [], "d": []}
+    for item in (concepts or "").split():
+        field, _, word = item.partition(":")
+        fields.setdefault(field, []).append(word)
+    return " ".join(fields["n"]), " ".join(fields["p"]), " ".join(fields["d"])
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:

@@ -33,8 +33,10 @@ from .models import (
 from .module_writer import (
     PLAYWRIGHT_NAMES,
     file_lock,
-    fingerprint,
+    fingerprint_of,
+    fingerprint_parts,
     format_blocks,
+    patch_module,
     read_fingerprint,
     render_module,
     self_contained,
@@ -201,7 +203,7 @@ class SkillLibrary:
             if touches_module:
                 session.bump(site)
         if touches_module:
-            self.write_module(site)
+            self.write_module(site, changed=refs[0].name if len(refs) == 1 else None)
         return refs
 
     def record_tests(
@@ -230,7 +232,7 @@ class SkillLibrary:
             if touches_module:
                 session.bump(site)
         if touches_module:
-            self.write_module(site)
+            self.write_module(site, changed=name)
         return self.get(name, site, version=skill.version)
 
     def record_usage(self, site: str, name: str, *, ok: bool, version: int | None = None) -> None:
@@ -254,12 +256,15 @@ class SkillLibrary:
             site_names = set(session.names(site))
         return self_contained(verified, site_names)
 
-    def write_module(self, site: str, *, force: bool = False) -> ModuleState:
+    def write_module(
+        self, site: str, *, force: bool = False, changed: str | None = None
+    ) -> ModuleState:
         """(Re)write `<site>.py` from the index (see `module_skills`), atomically.
 
         Skipped when the file is exactly what was last written for the current index, unless
-        `force`. Code is formatted once per version (cached in the index), so a write costs one
-        pass over the site's skills, not a formatting run.
+        `force`. Code is formatted once per version (cached in the index). When only the skill
+        `changed` differs from the file on disk (checked against the recorded fingerprint), the
+        file is patched in place of a full render: one skill's text is read, not the site's.
         """
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
@@ -269,34 +274,88 @@ class SkillLibrary:
             with self._index.read() as session:
                 generation = session.generation(site)
                 state = session.module_state(site)
-                skills = session.module_skills(site)
+                skills = session.module_skills(site, texts=False)
             # `names` holds only the site skills a version calls and the Playwright names
             kept = self_contained(skills, {s.name for s in skills} | _callees(skills))
-            print_ = fingerprint(site, kept)
-            if not force and state is not None and state.fingerprint == print_:
-                if _file_matches(path, state):
-                    self._recheck(site, kept)  # a no-op unless the policy changed
-                    if state.generation != generation:
-                        state = ModuleState(generation, *_tail(state))
-                        with self._index.write() as session:
-                            session.set_module_state(site, state)
-                    return state
+            parts = fingerprint_parts(kept)
+            print_ = fingerprint_of(site, parts)
+            current = state is not None and _file_matches(path, state)
+            if not force and state is not None and current and state.fingerprint == print_:
+                self._recheck(site, kept)  # a no-op unless the policy changed
+                if state.generation != generation:
+                    state = ModuleState(generation, *_tail(state))
+                    with self._index.write() as session:
+                        session.set_module_state(site, state)
+                return state
             self._recheck(site, kept)
-            codes = self._formatted_codes(site, kept)
-            data = render_module(site, kept, codes).encode("utf-8")
+            data = None
+            if not force and changed is not None and state is not None and current:
+                data = self._patched(site, path, state, kept, parts, print_, changed)
+            if data is None:
+                with self._index.read() as session:
+                    generation = session.generation(site)
+                    full = session.module_skills(site)
+                kept = self_contained(full, {s.name for s in full} | _callees(full))
+                print_ = fingerprint_of(site, fingerprint_parts(kept))
+                self._recheck(site, kept)
+                codes = self._formatted_codes(site, kept)
+                data = [render_module(site, kept, codes).encode("utf-8")]
             # no fsync: the module is a cache of the index, checked and repaired on open
-            write_atomic(path, data.decode("utf-8"), durable=False)
+            write_atomic(path, data, durable=False)
+            digest = hashlib.sha256()
+            for piece in data:
+                digest.update(piece)
             stat = path.stat()
             state = ModuleState(
-                generation,
-                print_,
-                hashlib.sha256(data).hexdigest(),
-                stat.st_size,
-                stat.st_mtime_ns,
+                generation, print_, digest.hexdigest(), stat.st_size, stat.st_mtime_ns
             )
             with self._index.write() as session:
                 session.set_module_state(site, state)
             return state
+
+    def _patched(
+        self,
+        site: str,
+        path: Path,
+        state: ModuleState,
+        kept: Sequence[Any],
+        parts: builtins.list[str],
+        print_: str,
+        changed: str,
+    ) -> builtins.list[bytes | memoryview] | None:
+        """The new module as a patch of the file on disk, if the file differs from the new
+        skill set in `changed` alone; None otherwise (the caller renders it whole)."""
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != state.sha256:
+            return None
+        own = next((p for p in parts if p.startswith(f"{changed}:")), None)
+        others = [p for p in parts if p != own]
+        had = None  # was `changed` in the file, and at which version?
+        if fingerprint_of(site, others) == state.fingerprint:
+            had = False
+        else:
+            with self._index.read() as session:
+                versions = session.version_hashes(site, changed)
+            for version, code_hash, _ in reversed(versions):
+                trial = sorted([*others, f"{changed}:{version}:{code_hash}"])
+                if fingerprint_of(site, trial) == state.fingerprint:
+                    had = True
+                    break
+        if had is None:
+            return None
+        text = None
+        if own is not None:
+            (entry,) = [s for s in kept if s.name == changed]
+            text = self._formatted_codes(site, self._full(site, [entry]))[changed]
+        return patch_module(data, site, kept, print_, changed, text, had)
+
+    def _full(self, site: str, entries: Sequence[Any]) -> builtins.list[Any]:
+        """The module entries again, with their code."""
+        with self._index.read() as session:
+            return session.module_skills(site, names=[e.name for e in entries])
 
     def repair(self) -> builtins.list[str]:
         """Rewrite every module that does not match the index (a writer died between the two,
@@ -529,7 +588,7 @@ class SkillLibrary:
 
     def _formatted_codes(self, site: str, skills: Sequence[Any]) -> dict[str, str]:
         """Each module skill's formatted code, formatting (and caching) any not yet done."""
-        missing = [s for s in skills if not s.formatted]
+        missing = [s for s in skills if s.formatted is None]
         done = format_blocks([s.code for s in missing])
         fresh = [(s.name, s.version, text) for s, text in zip(missing, done, strict=True) if text]
         if fresh:
@@ -547,7 +606,7 @@ class SkillLibrary:
         if not stale:
             return
         names = {s.name for s in skills}
-        for skill in stale:
+        for skill in self._full(site, stale) if not stale[0].code else stale:
             try:
                 check_skill_code(skill.code, allowed_calls=names - {skill.name})
             except PolicyViolation as exc:

@@ -12,6 +12,7 @@ and compiled in full.
 from __future__ import annotations
 import __future__
 
+import gc
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -57,11 +58,19 @@ class _CheckedSourceLoader(importlib.machinery.SourceFileLoader):
         data = self.get_data(path)
         trusted = self.trusted_sha256 is not None
         if trusted and hashlib.sha256(data).hexdigest() == self.trusted_sha256:
-            codes = self._block_codes(module.__name__, path, data)
-            if codes is not None:
-                for code in codes:
-                    exec(code, module.__dict__)
-                return
+            # thousands of code and function objects: the cyclic collector would walk them
+            # again and again while they are made, and none of them is garbage yet
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                codes = self._block_codes(module.__name__, path, data)
+                if codes is not None:
+                    for code in codes:
+                        exec(code, module.__dict__)
+                    return
+            finally:
+                if collecting:
+                    gc.enable()
         super().exec_module(module)  # checked in full (get_code)
 
     def _block_codes(self, fullname: str, path: str, data: bytes) -> list[CodeType] | None:

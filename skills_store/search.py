@@ -1,7 +1,8 @@
 """Ranking skills for a query: full-text candidates, then a rerank by concept coverage.
 
-1. The query becomes concepts (stop words dropped, synonyms folded: "basket" → cart) and each
-   concept's words are searched as quoted FTS5 terms, so punctuation in a query ("signed-in",
+1. The query becomes concepts (stop words dropped, light stemming, synonyms folded: "basket"
+   → cart), and the index holds each skill's concepts (by name, parameters, docstring), so
+   the concepts are looked up as quoted FTS5 terms: punctuation in a query ("signed-in",
    quotes, operators) can never be FTS syntax and never forces a scan.
 2. The best bm25 candidates are reranked: a concept found in the skill's name counts most, then
    in its parameters, then in its docstring; ties go to bm25, then to proven usage.
@@ -10,19 +11,19 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .index import SearchRow
-from .text import concepts, expansions
+from .text import concepts
 
 NAME_WEIGHT = 3.0
 PARAM_WEIGHT = 1.5
 DOC_WEIGHT = 1.0
 EMBEDDING_WEIGHT = 3.0
 USAGE_WEIGHT = 0.05
+_WEIGHTS = {"n": NAME_WEIGHT, "p": PARAM_WEIGHT, "d": DOC_WEIGHT}
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,8 @@ def parse_query(text: str) -> Query:
     found = concepts(text)
     if not found:  # only stop words ("how do I"): search for them anyway
         found = concepts(text, drop_stop_words=False)
-    terms: list[str] = []
-    for item in found:
-        for term in expansions(item):
-            if term not in terms:
-                terms.append(term)
-    return Query(tuple(found), tuple(terms))
+    # the index holds each skill's concepts, so the concepts are the terms to look up
+    return Query(tuple(found), tuple(found))
 
 
 def candidate_limit(k: int) -> int:
@@ -58,19 +55,10 @@ def rerank(
     """Rows sorted best first (see the module docstring)."""
     scored: list[tuple[float, float, int, SearchRow]] = []
     for position, row in enumerate(rows):
-        name = set(concepts(row.name))
-        params: set[str] = set()
-        for param in json.loads(row.params or "[]"):
-            params.update(concepts(f"{param['name']} {param.get('description', '')}"))
-        doc = set(concepts(row.docstring))
+        where = dict(item.split(":", 1)[::-1] for item in (row.concepts or "").split())
         score = 0.0
         for item in query.concepts:
-            if item in name:
-                score += NAME_WEIGHT
-            elif item in params:
-                score += PARAM_WEIGHT
-            elif item in doc:
-                score += DOC_WEIGHT
+            score += _WEIGHTS.get(where.get(item, ""), 0.0)
         if similarity is not None:
             score += EMBEDDING_WEIGHT * similarity.get(row.rowid, 0.0)
         score += USAGE_WEIGHT * math.log1p(row.successes)

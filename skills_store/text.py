@@ -1,7 +1,8 @@
 """Words for search: splitting names, a light stemmer, stop words and a small synonym table.
 
-The synonym table is generic web-task vocabulary (not any one site's): a query word maps to a
-*concept* (the group's first word), and every word of the group is searched for.
+The synonym table is generic web-task vocabulary (not any one site's): a word maps to a
+*concept* (its group's first word). Skills are indexed by their concepts and queries are
+turned into concepts, so "basket" finds a skill that says "cart".
 """
 
 from __future__ import annotations
@@ -62,27 +63,20 @@ def stem(word: str) -> str:
     return word
 
 
-def _build_concepts() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+def _build_concepts() -> tuple[dict[str, str], dict[str, str]]:
     single: dict[str, str] = {}
     phrases: dict[str, str] = {}
-    members: dict[str, tuple[str, ...]] = {}
     for group in SYNONYM_GROUPS:
         concept = stem(group[0])
-        members[concept] = group
         for entry in group:
             if " " in entry:
                 phrases[entry] = concept
             else:
                 single.setdefault(stem(entry), concept)
-    return single, phrases, members
+    return single, phrases
 
 
-_SINGLE, _PHRASES, _MEMBERS = _build_concepts()
-
-
-def name_words(name: str) -> list[str]:
-    """`add_to_cart` / `addToCart` -> ["add", "to", "cart"]."""
-    return _WORD.findall(_CAMEL.sub(" ", name).replace("_", " ").lower())
+_SINGLE, _PHRASES = _build_concepts()
 
 
 def words(text: str) -> list[str]:
@@ -115,14 +109,15 @@ def concepts(text: str, *, drop_stop_words: bool = True) -> list[str]:
     return found
 
 
-def expansions(concept_word: str) -> list[str]:
-    """Plain words to search the full-text index for, for one concept."""
-    group = _MEMBERS.get(concept_word)
-    if group is None:
-        return [concept_word]
-    out: list[str] = []
-    for entry in group:
-        for part in entry.split():
-            if part not in STOP_WORDS and part not in out:
-                out.append(part)
-    return out
+def concept_fields(name: str, docstring: str, params: list[tuple[str, str]]) -> str:
+    """A skill's concepts by where they occur, as stored for reranking: `n:` in its name,
+    `p:` in a parameter (name or description), `d:` only in its docstring."""
+    in_name = concepts(name)
+    in_params: list[str] = []
+    for param, description in params:
+        in_params += [c for c in concepts(f"{param} {description}") if c not in in_params]
+    in_doc = concepts(docstring)
+    parts = [f"n:{c}" for c in in_name]
+    parts += [f"p:{c}" for c in in_params if c not in in_name]
+    parts += [f"d:{c}" for c in in_doc if c not in in_name and c not in in_params]
+    return " ".join(parts)

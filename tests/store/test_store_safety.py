@@ -198,7 +198,7 @@ def test_stored_code_refused_by_the_current_policy_is_named_on_load(tmp_path: Pa
         "UPDATE skills SET code = ?, formatted = NULL, policy = 'older-rules'",
         ["async def view_cart(page: Page) -> str:\n    return open('/etc/passwd').read()\n"],
     )
-    conn.execute("UPDATE module_heads SET text = (SELECT code FROM skills), policy = 'older-rules'")
+    conn.execute("UPDATE module_members SET formatted = 0, policy = 'older-rules'")
     conn.execute("UPDATE sites SET generation = generation + 1")
     conn.commit()
     conn.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from store_helpers import skill_named
@@ -56,3 +57,31 @@ def test_workbench_compiles_the_site_skills_once_per_change(tmp_path: Path) -> N
     changed = bench.skills()
     assert sorted(changed) == ["field_a", "field_b"]
     assert changed["field_a"] is not first["field_a"]
+
+
+def test_a_module_patched_for_one_change_equals_a_full_render(library: SkillLibrary) -> None:
+    rng = random.Random(3)
+    names = [f"f_{i:02d}" for i in range(12)]
+    caller = (
+        "async def z_caller(page: Page) -> None:\n"
+        '    """Fill the first field twice."""\n'
+        "    await f_00(page)\n"
+        "    await f_00(page)\n"
+    )
+    library.add(skill_named("f_00"), "s", status="verified")
+    library.add(caller, "s", status="verified")
+    path = library.module_path("s")
+    for step in range(40):
+        name = rng.choice(names)
+        roll = rng.random()
+        if roll < 0.6:
+            library.add(skill_named(name, body_text=f"v{step}"), "s", status="verified")
+        elif roll < 0.8 and name in {s.name for s in library.list("s")}:
+            library.set_status("s", name, rng.choice(["failing", "retired"]))
+        else:
+            library.add(skill_named(name, body_text=f"c{step}"), "s")
+        patched = path.read_text()
+        library.write_module("s", force=True)
+        assert path.read_text() == patched, f"step {step}: {name}"
+        held = library.load("s").__all__
+        assert ("z_caller" in held) == ("f_00" in held)
