@@ -582,12 +582,21 @@ class IndexSession:
         )
 
     def search_rows(
-        self, terms: Sequence[str], site: str | None, status: str | None, limit: int
+        self,
+        terms: Sequence[str],
+        site: str | None,
+        status: str | None,
+        limit: int,
+        *,
+        every: bool = False,
     ) -> list[SearchRow]:
-        """Heads matching any of `terms` (already plain words), best bm25 first."""
+        """Heads matching any of `terms` (all of them with `every`), best bm25 first.
+
+        `terms` are plain words (concepts); each is quoted, so none is FTS syntax.
+        """
         if not terms:
             return []
-        match = " OR ".join(f'"{t}"' for t in terms)
+        match = (" AND " if every else " OR ").join(f'"{t}"' for t in terms)
         filters = [f'tags : "{status or ANY}"']
         if site is not None:
             row = self.conn.execute("SELECT id FROM sites WHERE site = ?", [site]).fetchone()

@@ -470,8 +470,19 @@ class SkillLibrary:
         if not query.strip() or k <= 0:
             return []
         parsed = parse_query(query)
+        limit = candidate_limit(k)
         with self._index.read() as session:
-            rows = session.search_rows(parsed.terms, site, status, candidate_limit(k))
+            # Skills having every concept first: a selective lookup. Only when there are too
+            # few of those, skills having any of them (ranking those costs per match).
+            several = len(parsed.terms) > 1
+            rows = session.search_rows(parsed.terms, site, status, limit, every=several)
+            if several and len(rows) < k:
+                seen = {r.rowid for r in rows}
+                rows += [
+                    r
+                    for r in session.search_rows(parsed.terms, site, status, limit)
+                    if r.rowid not in seen
+                ]
         similarity = None
         if self.embedder is not None:
             from .embeddings import semantic_candidates
