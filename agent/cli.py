@@ -253,6 +253,14 @@ def explore(
             help="Account to log in with on a URL target; password from $SKILLWRIGHT_PASSWORD."
         ),
     ] = None,
+    site: Annotated[
+        str | None,
+        typer.Option(help="Library module name (default: from the app's title, else its host)."),
+    ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(help="Path prefix to stay under (default: the URL's folder; '/' = all)."),
+    ] = None,
 ) -> None:
     """Explore a site and store verified skills in the library."""
     from agent.explore import explore as run_explore
@@ -309,10 +317,12 @@ def explore(
                     theme=theme,
                     reporter=reporter,
                     accounts=accounts,
+                    site_name=site,
+                    scope=scope,
                 )
             )
     except Interrupted as exc:
-        kept = len(lib.list(site=library_site_name(target)))
+        kept = len(lib.list(site=site or library_site_name(target)))
         exc.message = f"interrupted: the library at {lib.path} keeps {kept} verified skills"
         raise
     _skills_table(lib, summary.site, title=f"Verified skills for {summary.site}")

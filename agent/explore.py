@@ -101,9 +101,14 @@ async def explore(
     on_target: Callable[[Target], None] | None = None,
     accounts: dict[str, str] | None = None,
     policy: Policy | None = None,
+    site_name: str | None = None,
+    scope: str | None = None,
 ) -> ExploreSummary:
-    """Open `target_name` (bundled site or URL), explore it, stop the site."""
-    target = await open_target(target_name, theme=theme, accounts=accounts)
+    """Open `target_name` (bundled site or URL), explore it, stop the site. A URL is explored
+    from its path, under its folder (`scope` widens it); `site_name` names the library module."""
+    target = await open_target(
+        target_name, theme=theme, accounts=accounts, site_name=site_name, scope=scope
+    )
     try:
         if on_target is not None:
             on_target(target)

@@ -14,10 +14,17 @@ refused = page.locator(":user-invalid")
 if await refused.count() > 0:
     name = await refused.first.get_attribute("name")
     raise RuntimeError(f"the browser refused the form: field {name} is invalid")
-problems = page.get_by_role("alert")
+problems = page.locator(ERROR_NOTICES).filter(visible=True)
 if await problems.count() > 0:
     raise RuntimeError(await problems.first.inner_text())
 """
+
+# the site's error reports: role=alert, and the error boxes sites show without it (the same
+# list page facts read as errors)
+ERROR_NOTICES = (
+    "[role=alert], .error-message, .errorlist, .errornote, .alert-danger, .alert-error, "
+    ".flash-error, .system-message.warning, #warning, .messages .error"
+)
 
 
 DOC_WIDTH = 80
@@ -142,6 +149,13 @@ def induce(
                 # every link named exactly like the item leads to it (title, image, "more…")
                 if not loc.endswith(".first") and ".nth(" not in loc:
                     loc += ".first"
+                # an unknown item is the caller's error: say so now, not after a timeout
+                noun = rec.param.replace("_", " ")
+                body.append("await page.wait_for_load_state()")
+                body.append(
+                    f"if await {loc.removesuffix('.first')}.count() == 0:\n"
+                    f"    raise RuntimeError(f'no {noun} named {{{rec.param}!r}}')"
+                )
             body.append(f"await {loc}.click()")
         elif rec.kind in ("fill", "select", "check", "uncheck"):
             param = rec.param or ""
@@ -163,7 +177,7 @@ def induce(
     if proposal.kind == "navigational":
         body.append("await page.wait_for_load_state()")
     else:
-        body.append(ALERT_CHECK.rstrip())
+        body.append(ALERT_CHECK.rstrip().replace("ERROR_NOTICES", repr(ERROR_NOTICES)))
     if results_expr:
         returns = "list[str]"
         body.append(f"return [' '.join(t.split()) for t in await {results_expr}.all_inner_texts()]")

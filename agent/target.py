@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,11 +24,15 @@ class Target:
         *,
         site: RunningSite | None = None,
         accounts: dict[str, str] | None = None,
+        start_path: str = "/",
+        scope: str | None = None,
     ) -> None:
         self.name = name
         self.base_url = base_url
         self.site = site
         self.accounts = dict(accounts or (site.accounts if site else {}))
+        self.start_path = start_path  # where exploring starts (the URL's path)
+        self.scope = scope or scope_of(start_path)  # the path prefix exploring stays under
 
     @property
     def db_path(self) -> Path | None:
@@ -61,6 +67,39 @@ def library_site_name(target: str) -> str:
     return host or "site"
 
 
+def scope_of(path: str) -> str:
+    """The folder a start path stands for: `/admin/` → `/admin/`, `/demo/issue` → `/demo/`."""
+    path = urlsplit(path).path or "/"
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_NAME_STOP = {"home", "index", "welcome", "to", "the", "a", "log", "in", "login", "sign", "page"}
+
+
+def name_from_title(page_html: str) -> str:
+    """A short module name from a page's title: its last part (where sites put their own
+    name: "List of issues - Tracker" → "tracker", "Log in | Django site admin" →
+    "django_site_admin"), words cleaned; "" when the title says nothing usable."""
+    m = _TITLE.search(page_html)
+    if not m:
+        return ""
+    title = html.unescape(" ".join(m.group(1).split()))
+    parts = [p for p in re.split(r"\s+[-|–—·:»]\s+", title) if p.strip()]
+    for part in reversed(parts):
+        words = [w for w in re.findall(r"[a-z][a-z0-9]*", part.lower()) if w not in _NAME_STOP]
+        if words:
+            return "_".join(words[:3])
+    return ""
+
+
+def host_name(url: str) -> str:
+    """A module name from the URL's host without its port (`127.0.0.1:8301` → `127_0_0_1`)."""
+    host = urlsplit(url).hostname or "site"
+    name = re.sub(r"[^a-z0-9]+", "_", host.lower()).strip("_") or "site"
+    return name if not name[0].isdigit() else f"site_{name}"
+
+
 def check_target_url(url: str) -> None:
     """A one-line TargetError unless `url` is an http(s) URL with a host (and a valid port)."""
     try:
@@ -72,9 +111,10 @@ def check_target_url(url: str) -> None:
         raise TargetError(f"{url!r} is not an http(s) URL with a host")
 
 
-async def check_explorable(url: str, timeout_s: float = 5.0) -> None:
+async def check_explorable(url: str, timeout_s: float = 5.0) -> str:
     """A one-line TargetError unless `url` answers with an HTML page (not an error status,
-    JSON, an image or other binary data): there would be nothing to explore."""
+    JSON, an image or other binary data): there would be nothing to explore. Returns the
+    page's HTML."""
     try:
         async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=True) as client:
             response = await client.get(url)
@@ -89,18 +129,41 @@ async def check_explorable(url: str, timeout_s: float = 5.0) -> None:
         raise TargetError(
             f"{url} is not an HTML page ({kind or 'no content type'}): there is nothing to explore"
         )
+    return response.text
 
 
 async def open_target(
-    target: str, *, theme: str = "v1", accounts: dict[str, str] | None = None
+    target: str,
+    *,
+    theme: str = "v1",
+    accounts: dict[str, str] | None = None,
+    site_name: str | None = None,
+    scope: str | None = None,
 ) -> Target:
-    """Start a bundled site or check that a URL answers; one-line TargetError otherwise."""
+    """Start a bundled site or check that a URL answers; one-line TargetError otherwise.
+
+    A URL target starts at the URL's path and stays under its folder (`scope` widens it, e.g.
+    "/"); its library name is `site_name`, else one from the app's title, else its host."""
     if target.startswith(("http://", "https://")):
         check_target_url(target)
-        await check_explorable(target)
+        page_html = await check_explorable(target)
         parts = urlsplit(target)
+        start = parts.path or "/"
+        if parts.query:
+            start += f"?{parts.query}"
+        if scope is not None and not scope.startswith("/"):
+            raise TargetError(f"--scope must be a path starting with '/', not {scope!r}")
+        if scope is not None and not (start.split("?")[0] + "/").startswith(scope.rstrip("/")):
+            raise TargetError(f"the URL's path {start!r} is not under --scope {scope!r}")
+        name = site_name or name_from_title(page_html) or host_name(target)
+        if site_name is None and name in BUNDLED_SITES:
+            name += "_live"  # never mixed with a bundled site's library
         return Target(
-            library_site_name(target), f"{parts.scheme}://{parts.netloc}", accounts=accounts
+            name,
+            f"{parts.scheme}://{parts.netloc}",
+            accounts=accounts,
+            start_path=start,
+            scope=(scope.rstrip("/") + "/") if scope else None,
         )
     if target not in BUNDLED_SITES:
         raise TargetError(
@@ -114,4 +177,4 @@ async def open_target(
     except OSError as exc:  # e.g. the server process or its working copy cannot be created
         where = f" ({exc.filename})" if exc.filename else ""
         raise TargetError(f"cannot start site {target!r}: {exc.strerror or exc}{where}") from None
-    return Target(target, site.base_url, site=site, accounts=accounts)
+    return Target(site_name or target, site.base_url, site=site, accounts=accounts)

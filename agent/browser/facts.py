@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.async_api import Page
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 
 class Option(BaseModel):
@@ -35,6 +35,7 @@ class FieldFact(BaseModel):
     maxlength: str | None = None
     pattern: str | None = None
     readonly: bool = False
+    disabled: bool = False
     role: str = ""
     visible: bool = True
     options: list[Option] = Field(default_factory=list)
@@ -43,6 +44,22 @@ class FieldFact(BaseModel):
 class SubmitFact(BaseModel):
     text: str
     visible: bool = True
+    name: str = ""
+    disabled: bool = False
+
+
+# buttons that change nothing (a preview, a review of changes) or go away (cancel, back)
+NON_PRIMARY = re.compile(
+    r"\b(preview|review|cancel|reset|back|clear|close|discard|delete|remove)\b", re.IGNORECASE
+)
+
+
+def primary_submit(submits: list[SubmitFact]) -> SubmitFact | None:
+    """The submit button that does what the form is for: visible, enabled, named, and not a
+    preview or a cancel (a preview changes nothing); the first such, else the first visible."""
+    usable = [s for s in submits if s.visible and not s.disabled and s.text]
+    doing = [s for s in usable if not NON_PRIMARY.search(s.text)]
+    return (doing or usable or [None])[0]
 
 
 class FormFact(BaseModel):
@@ -60,7 +77,10 @@ class FormFact(BaseModel):
 
     @property
     def inputs(self) -> list[FieldFact]:
-        return [f for f in self.fields if f.visible and f.type != "hidden" and f.name]
+        """The fields a user fills in: visible, enabled, named, never hidden."""
+        return [
+            f for f in self.fields if f.visible and not f.disabled and f.type != "hidden" and f.name
+        ]
 
     @property
     def action_path(self) -> str:
@@ -102,6 +122,9 @@ class PageFacts(BaseModel):
     links: list[LinkFact]
     alerts: list[str]
     statuses: list[str]
+    notices: list[str] = Field(default_factory=list)  # live regions, flash/message boxes
+    errors: list[str] = Field(default_factory=list)  # error notices that are not role=alert
+    has_main: bool = False
     text: str = ""
 
     @property
@@ -115,39 +138,66 @@ def _script() -> str:
     return (Path(__file__).with_name("page_facts.js")).read_text()
 
 
+class PageReadError(Exception):
+    """The page could not be read (its script threw, or it returned something unexpected)."""
+
+
 async def page_facts(page: Page) -> PageFacts:
-    return PageFacts.model_validate(await page.evaluate(_script()))
+    """The page's facts; `PageReadError` (one line) when the page cannot be read."""
+    try:
+        raw = await page.evaluate(_script())
+    except Exception as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise PageReadError(f"reading {page.url} failed: {first}") from None
+    try:
+        return PageFacts.model_validate(raw)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(x) for x in problem["loc"])
+        raise PageReadError(f"reading {page.url}: {where}: {problem['msg']}") from None
 
 
 _NUMERIC = re.compile(r"^\d+$")
+_NUMBERED = re.compile(r"^([A-Za-z][A-Za-z_-]{2,})(\d+)$")  # issue12, user3
+
+
+def _segment(seg: str) -> str:
+    if _NUMERIC.match(seg):
+        return "{id}"
+    m = _NUMBERED.match(seg)
+    return f"{m.group(1)}{{id}}" if m else seg
 
 
 def matches_pattern(path: str, pattern: str) -> bool:
     """`/product/12` matches `/product/{id}`; `/f/books` matches `/f/{slug}`."""
+    pattern = pattern.rstrip("/") or "/"
     regex = re.escape(pattern).replace(r"\{id\}", r"\d+").replace(r"\{slug\}", r"[^/]+")
     return re.fullmatch(regex, path.rstrip("/") or "/") is not None
 
 
 def url_pattern(path: str) -> str:
-    """`/product/17` → `/product/{id}` (numeric segments become `{id}`)."""
-    segments = [("{id}" if _NUMERIC.match(s) else s) for s in path.split("/")]
+    """`/product/17` → `/product/{id}`, `/app/issue12` → `/app/issue{id}` (numbers become
+    `{id}`, also after a word in the same segment)."""
+    segments = [_segment(s) for s in path.split("/")]
     return "/".join(segments) or "/"
 
 
-def generalise(paths: list[str]) -> dict[str, str]:
-    """Map each path to its pattern: numeric segments → {id}; a non-first segment that takes
-    ≥ 4 values after the same leading segments (in paths of any length) → {slug}."""
+def generalise(paths: list[str], root: str = "/") -> dict[str, str]:
+    """Map each path to its pattern: numbers → {id}; a segment below `root`, not its first
+    (an app's sections under its mount point stay apart), that takes ≥ 4 values after the
+    same leading segments (in paths of any length) → {slug}."""
     patterns = {p: url_pattern(urlsplit(p).path) for p in paths}
+    first = len([s for s in root.split("/") if s]) + 2  # index of the 2nd segment below root
     values: dict[tuple[int, tuple[str, ...]], set[str]] = defaultdict(set)
     for pat in set(patterns.values()):
         segs = pat.split("/")
-        for k in range(2, len(segs)):
-            if not segs[k].startswith("{") and segs[k]:
+        for k in range(first, len(segs)):
+            if "{" not in segs[k] and segs[k]:
                 values[(k, tuple(segs[:k]))].add(segs[k])
 
     def slugged(pat: str) -> str:
         segs = pat.split("/")
-        for k in range(2, len(segs)):
+        for k in range(first, len(segs)):
             if len(values.get((k, tuple(segs[:k])), ())) >= 4:
                 segs[k] = "{slug}"
         return "/".join(segs)

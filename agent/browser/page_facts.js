@@ -8,6 +8,11 @@
   const closest = (el, sel) => Element.prototype.closest.call(el, sel);
   const queryAll = (el, sel) => Array.from(Element.prototype.querySelectorAll.call(el, sel));
   const innerText = (el) => getter(HTMLElement.prototype, "innerText").call(el);
+  // named forms and images shadow document properties too (<form name="title">)
+  const docAll = (sel) => Array.from(Document.prototype.querySelectorAll.call(document, sel));
+  const docOne = (sel) => Document.prototype.querySelector.call(document, sel);
+  const docTitle = () => String(getter(Document.prototype, "title").call(document) || "");
+  const docBody = () => getter(Document.prototype, "body").call(document);
   const visible = (el) => {
     if (!el) return false;
     const style = window.getComputedStyle(el);
@@ -20,7 +25,7 @@
     if (el.getAttribute("aria-label")) return el.getAttribute("aria-label").trim();
     const by = el.getAttribute("aria-labelledby");
     if (by) {
-      const ref = document.getElementById(by);
+      const ref = Document.prototype.getElementById.call(document, by);
       if (ref) return ref.innerText.trim();
     }
     return (el.getAttribute("placeholder") || el.getAttribute("title") || "").trim();
@@ -39,7 +44,7 @@
     }
     return "";
   };
-  const forms = Array.from(document.querySelectorAll("form")).map((form, index) => {
+  const forms = (docAll("form")).map((form, index) => {
     const fields = [];
     for (const el of formElements(form)) {
       const tag = el.tagName.toLowerCase();
@@ -53,7 +58,7 @@
         required: !!el.required, value: el.value || "", checked: !!el.checked,
         min: el.getAttribute("min"), max: el.getAttribute("max"),
         minlength: el.getAttribute("minlength"), maxlength: el.getAttribute("maxlength"),
-        pattern: el.getAttribute("pattern"), readonly: !!el.readOnly,
+        pattern: el.getAttribute("pattern"), readonly: !!el.readOnly, disabled: !!el.disabled,
         role: el.getAttribute("role") || "",
         visible: type === "hidden" ? false : visible(el),
         options: tag === "select" ? Array.from(el.options).map(o => ({label: o.label.trim(), value: o.value})) : [],
@@ -61,7 +66,8 @@
     }
     const submits = queryAll(form, "button, input[type=submit]")
       .filter(b => (b.getAttribute("type") || "submit").toLowerCase() === "submit")
-      .map(b => ({text: (b.innerText || b.value || b.getAttribute("aria-label") || "").trim(), visible: visible(b)}));
+      .map(b => ({text: (b.innerText || b.value || b.getAttribute("aria-label") || "").trim(), visible: visible(b),
+                  name: attr(b, "name") || "", disabled: !!b.disabled}));
     return {
       index, method: (attr(form, "method") || "get").toLowerCase(),
       action: attr(form, "action") || "", action_url: formAction(form),
@@ -71,13 +77,24 @@
       row_text: (() => { const row = closest(form, "li,tr,article"); return row ? innerText(row).trim().slice(0, 200) : ""; })(),
     };
   });
-  const links = Array.from(document.querySelectorAll("a[href]")).map(a => ({
+  const links = (docAll("a[href]")).map(a => ({
     href: a.href, text: a.innerText.trim().replace(/\s+/g, " "),
-    in_main: !!a.closest("main"), in_nav: !!a.closest("nav"), visible: visible(a),
+    in_main: !!closest(a, "main, [role=main]"), in_nav: !!closest(a, "nav, [role=navigation], header, footer"), visible: visible(a),
   }));
-  const h1 = document.querySelector("h1");
-  const alerts = Array.from(document.querySelectorAll("[role=alert]")).filter(visible).map(e => e.innerText.trim());
-  const statuses = Array.from(document.querySelectorAll("[role=status]")).filter(visible).map(e => e.innerText.trim());
-  return {url: location.href, title: document.title, h1: h1 ? h1.innerText.trim() : "", forms, links, alerts, statuses,
-          text: (document.body ? document.body.innerText : "").slice(0, 5000)};
+  const h1 = docOne("h1");
+  const alerts = (docAll("[role=alert]")).filter(visible).map(e => e.innerText.trim());
+  const statuses = (docAll("[role=status]")).filter(visible).map(e => e.innerText.trim());
+  // the site's own notices: live regions, flash/message boxes (success and error alike)
+  const NOTICE = "[aria-live], [role=status], .flash, .flashes, .notice, .notification, .messages, " +
+    ".message, .alert, .ok-message, .error-message, .errorlist, .errornote, .system-message, #notice, #warning";
+  const notices = (docAll(NOTICE)).filter(visible)
+    .map(e => innerText(e).trim().replace(/\s+/g, " ")).filter(t => t && t.length < 300);
+  // error notices that are not role=alert: classes and ids that say error or warning
+  const ERRORS = ".error-message, .errorlist, .errornote, .alert-danger, .alert-error, .flash-error, " +
+    ".system-message.warning, #warning, .messages .error";
+  const errors = (docAll(ERRORS)).filter(visible)
+    .map(e => innerText(e).trim().replace(/\s+/g, " ")).filter(Boolean);
+  const main = docOne("main, [role=main]");
+  return {url: location.href, title: docTitle(), h1: h1 ? h1.innerText.trim() : "", forms, links, alerts, statuses, notices, errors, has_main: !!main,
+          text: (docBody() ? innerText(docBody()) : "").slice(0, 5000)};
 }

@@ -89,12 +89,26 @@ ROW_SCRIPT = """(key) => {
   const rows = "tr, li, article, [role=row], [role=listitem], form, section, dd, .row, .item";
   let best = null;
   const named = "a, h1, h2, h3, h4, td, th, span, strong, p, label, div";
+  let page = null;
   for (const el of document.querySelectorAll(named)) {
     if (norm(el.innerText) !== want) continue;
     const row = el.closest(rows);
-    if (!row) continue;
+    if (!row) {
+      // the item's own page: its heading names it, the page around it is its row
+      if (/^H[1-3]$/.test(el.tagName)) page = el.closest("main, [role=main], #content, body");
+      continue;
+    }
     if (!best || best.contains(row)) best = row;
   }
+  // a saved form shows the values in its fields (a preferences page)
+  for (const f of document.querySelectorAll("input, textarea, select")) {
+    if (f.type === "hidden" || f.type === "password") continue;
+    const v = f.tagName === "SELECT" ? (f.options[f.selectedIndex] || {}).label : f.value;
+    if (norm(v) !== want) continue;
+    const row = f.form || f.closest(rows);
+    if (row && (!best || best.contains(row))) best = row;
+  }
+  best = best || page;
   if (!best) return null;
   const out = best.innerText.split("\\n").map((s) => s.trim()).filter(Boolean);
   for (const f of best.querySelectorAll("input, select, textarea")) {

@@ -1,0 +1,239 @@
+"""Explore real open-source web apps (installed from PyPI into their own venvs, served on
+loopback) with the heuristic policy, and check every verified skill against the app itself.
+
+    python bench/realapps.py                 # every app in bench/realapps/
+    python bench/realapps.py roundup trac    # some of them
+
+Per app: verified skills, rejections by cause, the checker's result, wall time. The checker
+runs each verified skill once more (its first passing test input, after its setup calls) in a
+fresh browser context and confirms its effect on the app's own SQLite database or pages:
+* a skill that returns names: ≥ 1 name, each stored in the app's database;
+* a login: the page afterwards shows the user's name;
+* an "open" skill: the page's heading or title shows the name, and the name is stored;
+* any other skill: rows were added or changed in the database, carrying every text value passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from agent.browser import BrowserSession
+from agent.browser.facts import page_facts
+from agent.workbench import SECRET_PREFIX, WRONG_SUFFIX
+from bench.realapps.common import Served, db_cells
+from skills_store import SkillLibrary
+
+APPS = {
+    "roundup": "bench.realapps.roundup_tracker",
+    "trac": "bench.realapps.trac_wiki",
+    "wagtail": "bench.realapps.wagtail_cms",
+    "datasette": "bench.realapps.datasette_db",
+}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cause(stage: str, reason: str) -> str:
+    """A short cause for a rejection (for the table)."""
+    rules = [
+        (r"not found on|no link named", "form or link not found"),
+        (r"no read-back page", "effect not read back"),
+        (r"fewer than \d+ distinct|never varied", "too few test inputs"),
+        (r"site reported|RuntimeError", "site reported an error"),
+        (r"Timeout", "timeout"),
+        (r"no semantic locator", "results not located"),
+        (r"did not raise|must refuse", "a refused input was accepted"),
+        (r"returned \d+ items, the site lists", "results differ from the listing"),
+        (r"does not show|shows .*: False|matches .*: False", "page does not show the effect"),
+    ]
+    for pattern, name in rules:
+        if re.search(pattern, reason):
+            return f"{stage}: {name}"
+    return f"{stage}: other"
+
+
+def _resolve(inputs: dict[str, Any], served: Served) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    for k, v in inputs.items():
+        if v == "[secret]":
+            return None
+        if isinstance(v, str) and v.startswith(SECRET_PREFIX):
+            wrong = v.endswith(WRONG_SUFFIX)
+            out[k] = served.password + ("-wrong" if wrong else "")
+        else:
+            out[k] = v
+    return out
+
+
+def _cells_text(rows: set[tuple[object, ...]]) -> str:
+    return "\n".join(str(c) for r in rows for c in r if c is not None).casefold()
+
+
+async def check_skill(
+    browser: BrowserSession,
+    module: Any,
+    served: Served,
+    attempt_dir: Path,
+    skill: str,
+) -> tuple[bool, str]:
+    proposal = json.loads((attempt_dir / "proposal.json").read_text())
+    report = json.loads((attempt_dir / "verification.json").read_text())
+    run = next((r for r in report["runs"] if r["passed"] and not r["expect_failure"]), None)
+    if run is None:
+        return False, "no passing run recorded"
+    inputs = _resolve(run["inputs"], served)
+    if inputs is None:
+        return True, "skipped: a generated secret is not kept"
+    context = await browser.new_context(served.base_url)
+    try:
+        page = await context.new_page()
+        for call in proposal.get("setup", []):
+            args = _resolve(call["args"], served) or {}
+            await getattr(module, call["skill"])(page, **args)
+        before = db_cells(served.db)
+        returned = await asyncio.wait_for(getattr(module, skill)(page, **inputs), 60)
+        after = db_cells(served.db)
+        facts = await page_facts(page)
+    finally:
+        await context.close()
+    stored = _cells_text({r for rows in after.values() for r in rows})
+    params = {p["name"]: p for p in proposal["params"]}
+    if isinstance(returned, list):
+        missing = [n for n in returned if n.casefold() not in stored]
+        ok = bool(returned) and not missing
+        return ok, f"returned {len(returned)} names" + (
+            f"; not stored: {missing[:3]}" if missing else ""
+        )
+    roles = {p["role"] for p in params.values()}
+    if roles <= {"username", "secret"} and roles:
+        user = next(v for k, v in inputs.items() if params[k]["role"] == "username")
+        ok = str(user).casefold() in facts.text.casefold()
+        return ok, f"the page after logging in shows {user!r}: {ok}"
+    if proposal["kind"] == "navigational":
+        name = str(next(iter(inputs.values())))
+        shown = name.casefold() in f"{facts.h1}\n{facts.title}".casefold()
+        ok = shown and name.casefold() in stored
+        return ok, f"heading/title shows {name!r}: {shown}; stored: {name.casefold() in stored}"
+    changed = {t: after[t] - before.get(t, set()) for t in after}
+    changed_text = _cells_text({r for rows in changed.values() for r in rows})
+    tables = sorted(t for t, rows in changed.items() if rows)
+    values = [
+        str(v)
+        for k, v in inputs.items()
+        if isinstance(v, str) and len(v) >= 3 and params.get(k, {}).get("role") == "value"
+    ]
+    missing = [v for v in values if v.casefold() not in changed_text]
+    ok = bool(tables) and not missing
+    return ok, f"rows changed in {tables[:4]}" + (
+        f"; values not stored: {missing}" if missing else ""
+    )
+
+
+async def check_all(
+    served: Served, library: Path, run_dir: Path, site: str
+) -> list[dict[str, Any]]:
+    lib = SkillLibrary(library)
+    module = lib.load(site)
+    summary = json.loads((run_dir / "summary.json").read_text())
+    out: list[dict[str, Any]] = []
+    async with BrowserSession() as browser:
+        for attempt in summary["attempts"]:
+            if not attempt["verified"]:
+                continue
+            folder = run_dir / "attempts" / attempt["proposal_id"]
+            try:
+                ok, why = await check_skill(browser, module, served, folder, attempt["skill"])
+            except Exception as exc:
+                ok, why = False, f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
+            out.append({"skill": attempt["skill"], "ok": ok, "why": why})
+    return out
+
+
+def run_app(name: str, out: Path) -> dict[str, Any]:
+    app = importlib.import_module(APPS[name])
+    began = time.monotonic()
+    served: Served = app.start()
+    try:
+        library, run_dir = out / name / "library", out / name / "run"
+        cmd = [
+            str(ROOT / ".venv" / "bin" / "skillwright"),
+            "explore",
+            served.url,
+            "--policy",
+            "heuristic",
+            "--library",
+            str(library),
+            "--out",
+            str(run_dir),
+            "--site",
+            name,
+        ]
+        if served.username:
+            cmd += ["--username", served.username]
+        env = {**os.environ, "SKILLWRIGHT_PASSWORD": served.password}
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        (out / name).mkdir(parents=True, exist_ok=True)
+        (out / name / "explore.log").write_text(done.stdout + done.stderr)
+        explore_s = time.monotonic() - began
+        if not (run_dir / "summary.json").exists():
+            tail = (done.stdout + done.stderr).strip().splitlines()[-1:] or ["no output"]
+            return {"app": name, "crashed": True, "why": tail[0], "wall_s": explore_s}
+        summary = json.loads((run_dir / "summary.json").read_text())
+        rejected: dict[str, int] = {}
+        for a in summary["attempts"]:
+            if not a["verified"]:
+                key = cause(a["stage"], a["reason"])
+                rejected[key] = rejected.get(key, 0) + 1
+        checks = asyncio.run(check_all(served, library, run_dir, name))
+        return {
+            "app": name,
+            "crashed": done.returncode != 0,
+            "exit": done.returncode,
+            "why": (done.stdout + done.stderr).strip().splitlines()[-1] if done.returncode else "",
+            "verified": [a["skill"] for a in summary["attempts"] if a["verified"]],
+            "rejected": rejected,
+            "checks": checks,
+            "wall_s": time.monotonic() - began,
+            "explore_s": explore_s,
+        }
+    finally:
+        served.stop()
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(APPS)
+    out = Path(os.environ.get("REALAPPS_OUT", "runs/realapps")).resolve()
+    results = []
+    for name in names:
+        print(f"== {name}", flush=True)
+        result = run_app(name, out)
+        results.append(result)
+        print(json.dumps(result, indent=1), flush=True)
+    (out / "results.json").write_text(json.dumps(results, indent=1))
+    print("\n| app | verified | rejected by cause | checker | wall time |")
+    print("|---|---|---|---|---|")
+    for r in results:
+        if "verified" not in r:
+            print(f"| {r['app']} | crashed: {r['why']} | | | {r['wall_s']:.0f}s |")
+            continue
+        rej = ", ".join(f"{k} ×{v}" for k, v in sorted(r["rejected"].items())) or "none"
+        good = sum(c["ok"] for c in r["checks"])
+        bad = [f"{c['skill']}: {c['why']}" for c in r["checks"] if not c["ok"]]
+        checker = f"{good}/{len(r['checks'])} pass" + (f" ({'; '.join(bad)})" if bad else "")
+        verified = f"{len(r['verified'])}: {', '.join(r['verified'])}"
+        print(f"| {r['app']} | {verified} | {rej} | {checker} | {r['wall_s']:.0f}s |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
