@@ -22,6 +22,8 @@ LAUNCH_ARGS: tuple[str, ...] = (
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--dns-prefetch-disable",
+    # Chromium's own autofill lookups would only be refused by the proxy (and logged as noise).
+    "--disable-features=AutofillServerCommunication",
 )
 
 INSTALL_HINT = (
