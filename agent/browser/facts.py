@@ -74,6 +74,7 @@ class FormFact(BaseModel):
     in_dialog: bool = False
     in_main: bool = False
     row_text: str = ""
+    novalidate: bool = False  # the browser does not check required fields; the site does
 
     @property
     def inputs(self) -> list[FieldFact]:

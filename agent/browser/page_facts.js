@@ -72,6 +72,7 @@
       index, method: (attr(form, "method") || "get").toLowerCase(),
       action: attr(form, "action") || "", action_url: formAction(form),
       fields, submits, visible: visible(form), heading: headingBefore(form),
+      novalidate: Element.prototype.hasAttribute.call(form, "novalidate"),
       in_dialog: !!closest(form, "[role=dialog],dialog"),
       in_main: !!closest(form, "main"),
       row_text: (() => { const row = closest(form, "li,tr,article"); return row ? innerText(row).trim().slice(0, 200) : ""; })(),

@@ -33,18 +33,25 @@ def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
             for link in facts.links
             if link.text and link.visible and (link.in_main if scope == "main" else not link.in_nav)
         ]
-        found = _dominant(links)
+        # outside <main>, the app's own sections (/app/search, /app/new) are not one kind
+        root = "/" if scope == "main" else _folder(facts.path)
+        found = _dominant(links, root)
         if found[0] is not None:
             return found
     return None, []
 
 
-def _dominant(links: list) -> tuple[str | None, list[str]]:  # type: ignore[type-arg]
+def _folder(path: str) -> str:
+    path = path.split("?")[0] or "/"
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+def _dominant(links: list, root: str = "/") -> tuple[str | None, list[str]]:  # type: ignore[type-arg]
     if not links:
         return None, []
     paths = [link.href.split("?")[0].split("#")[0] for link in links]
     rel = ["/" + p.split("/", 3)[3] if p.count("/") >= 3 else "/" for p in paths]
-    patterns = generalise(rel)
+    patterns = generalise(rel, root)
     counts: dict[str, int] = {}
     for p in rel:
         if "{" in patterns[p]:

@@ -34,6 +34,7 @@ password_store = HtPasswdStore
 htpasswd_file = {htpasswd}
 htpasswd_hash_type = sha
 login_attempt_max_count = 0
+auth_init = false
 persistent_sessions = true
 
 [notification]

@@ -38,12 +38,18 @@ def account_rows(users: list[str]) -> tuple[list[dict[str, Any]], list[Negative]
 
 
 def required_empty(
-    row: dict[str, Any], fields: list[dict[str, Any]], required: set[str]
+    row: dict[str, Any],
+    fields: list[dict[str, Any]],
+    required: set[str],
+    *,
+    browser_checks: bool = True,
 ) -> list[Negative]:
-    """The first required free-text field left empty: the browser refuses the form."""
+    """The first required free-text field left empty: the browser refuses the form (the site
+    does, when the form turns the browser's checks off with `novalidate`)."""
+    why = BROWSER_REFUSES if browser_checks else f"{SITE_REFUSES} an empty required field"
     for step in fields:
         if step["op"] == "fill" and step["name"] in required:
-            return [({**row, step["param"]: ""}, BROWSER_REFUSES)]
+            return [({**row, step["param"]: ""}, why)]
     return []
 
 

@@ -63,8 +63,17 @@ def number_values(field: FieldFact) -> list[int]:
     return values or [low]
 
 
+PLACEHOLDER_OPTION = re.compile(r"^\W*(no selection|none|select\b|choose|please|any\b)|^\W+$", re.I)
+
+
 def option_values(field: FieldFact) -> list[str]:
-    return [o.label for o in field.options if o.value != "" and o.label][:3]
+    """Up to three real choices (not "- no selection -", "Choose…", "---")."""
+    real = [
+        o.label
+        for o in field.options
+        if o.value not in ("", "-1") and o.label and not PLACEHOLDER_OPTION.search(o.label)
+    ]
+    return real[:3]
 
 
 def all_numeric(labels: list[str]) -> bool:

@@ -121,15 +121,42 @@ class _FieldPlan:
         self.field, self.param, self.op, self.spec = field, param, op, spec
 
 
+CORE_WORDS = re.compile(
+    r"\b(title|summary|name|subject|description|comment|note|body|content|text|message|"
+    r"e-?mail|user|password|query|search|quantity|rating|review|phone|address)",
+    re.IGNORECASE,
+)
+MANY_FIELDS = 4
+
+
+def _fields_to_fill(form: FormFact, own_name: str | None) -> list[FieldFact]:
+    """The fields a task fills: never the item's own name on its edit form (the item would
+    no longer be found by it); on a long form, the required ones, the core texts (title,
+    description, comment…) and passwords, not every optional box."""
+    fields = [f for f in form.inputs if not (own_name and f.value.strip() == own_name.strip())]
+    if len([f for f in fields if not f.readonly]) <= MANY_FIELDS:
+        return fields
+    keep = [
+        f
+        for f in fields
+        if f.required or f.type in ("password", "email") or CORE_WORDS.search(f"{f.name} {f.label}")
+    ]
+    return keep or fields[:MANY_FIELDS]
+
+
 def _plan_fields(
-    form: FormFact, entity_name: str | None, purpose: str, taken: set[str]
+    form: FormFact,
+    entity_name: str | None,
+    purpose: str,
+    taken: set[str],
+    own_name: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[ParamSpec], list[dict[str, Any]]]:
     """Field steps, parameter specs and N_INPUTS rows of test values for a form's visible fields."""
     steps: list[dict[str, Any]] = []
     specs: list[ParamSpec] = []
     columns: dict[str, list[Any]] = {}
     password_param: str | None = None
-    for field in form.inputs:
+    for field in _fields_to_fill(form, own_name):
         if field.readonly:
             continue
         if _is_confirm(field) and password_param:
@@ -204,7 +231,15 @@ def _skill_name(
                 f"{verb}_{where}_item" if where else f"{verb}_{entity.noun if entity else 'item'}"
             )
         return f"{verb}_{entity.noun if entity else 'item'}"
-    if kind == "page" and (verb in GENERIC_VERBS or "_" not in verb):
+    generic = verb.split("_")[0] in GENERIC_VERBS
+    if kind in ("page", "entity") and generic and (form.heading or page.h1):
+        what = slug(form.heading or page.h1, max_words=3)
+        first = what.split("_")[0]
+        if first in ("new", "add", "create") and "_" in what:  # "New Issue" → create_issue
+            return "create_" + what.split("_", 1)[1]
+        if kind == "entity" and entity is not None:
+            return f"edit_{entity.noun}"
+    if kind == "page" and (generic or "_" not in verb):
         below = form.action_path[len(root) :] if form.action_path.startswith(root) else ""
         statics = [s for s in below.split("/") if s and "{" not in url_pattern(s)]
         if statics:
@@ -221,7 +256,7 @@ def _skill_name(
     return verb
 
 
-GENERIC_VERBS = {"submit", "submit_changes", "save", "save_changes", "ok", "go", "send", "apply"}
+GENERIC_VERBS = {"submit", "save", "ok", "go", "send", "apply", "update"}
 
 
 def _differ_from_current(
@@ -351,7 +386,9 @@ def _proposal_for(
     submit = _submit_text(form)
     plan: dict[str, Any] = {
         "kind": kind,
-        "page": page.path.split("?")[0] if kind != "entity" else page.path,
+        # the page as crawled, query included (`/demo/user?@template=register` shows a form
+        # that `/demo/user` does not); a search starts from the bare page
+        "page": page.path.split("?")[0] if kind == "search" else page.path,
         "signature": list(form.signature()),
         "key": list(sitemap.form_key(form)),
         "submit": submit,
@@ -370,8 +407,11 @@ def _proposal_for(
         entity_param = entity.noun
         taken.add(entity_param)
     purpose = slug(submit).replace("_", " ") or "form"
+    own = None
+    if kind == "entity" and entity is not None:
+        own = next((n for n, p in entity.examples.items() if p == page.path), page.h1 or None)
     steps, specs, rows = _plan_fields(
-        form, entity_names[0] if entity_names else None, purpose, taken
+        form, entity_names[0] if entity_names else None, purpose, taken, own
     )
     plan["fields"] = steps
     if entity_param is not None:
@@ -471,7 +511,9 @@ def _proposal_for(
         return None
     if kind in ("entity", "page", "register", "row", "login"):
         required = {f.name for f in form.inputs if f.required and not f.readonly}
-        negatives += required_empty(rows[0], plan["fields"], required)
+        negatives += required_empty(
+            rows[0], plan["fields"], required, browser_checks=not form.novalidate
+        )
     if kind == "register" and accounts:
         user = next((s for s in plan["fields"] if "user" in s["param"]), None)
         if user is not None:

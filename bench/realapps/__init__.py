@@ -1,0 +1,1 @@
+"""Real open-source web apps for the real-site bench (see bench/realapps.py)."""

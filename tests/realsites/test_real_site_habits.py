@@ -1,0 +1,244 @@
+"""The habits of real sites that broke exploring them, each on a small fixture app (see
+fixture_app.py): clobbered forms, no <main>, notices without role=status, Preview/Create
+buttons, hidden and disabled fields, a URL with a path, a login with "remember me", a failing
+login, pages that answer 500 or cannot be read, an unknown item name."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from agent.attempt import attempt
+from agent.browser import BrowserSession
+from agent.browser.facts import page_facts, primary_submit
+from agent.browser.readback import result_names, row_values
+from agent.errors import TargetError
+from agent.policies.heuristic.plan import HeuristicPlan
+from agent.policies.heuristic.policy import HeuristicPolicy
+from agent.policies.heuristic.practise import practise
+from agent.policies.heuristic.propose import propose
+from agent.policies.heuristic.sitemap import crawl
+from agent.sandbox import compile_skill, run_skill
+from agent.target import Target, open_target
+from agent.workbench import Workbench
+from skills_store import SkillLibrary
+from tests.realsites.fixture_app import PASSWORD, USER, FixtureServer
+
+
+@pytest.fixture
+def app() -> Iterator[FixtureServer]:
+    server = FixtureServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+async def test_a_form_whose_inputs_clobber_its_properties_is_read(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/clobbered")
+        facts = await page_facts(page)
+    finally:
+        await context.close()
+    # <form name="title"> shadows document.title; inputs named action/method/elements
+    assert facts.title == "Clobbered - Fixture Library"
+    form = next(f for f in facts.forms if f.action_path == "/lib/prefs" and f.heading)
+    assert form.method == "post"
+    assert [f.name for f in form.inputs] == ["action", "elements", "method"]
+
+
+async def test_results_are_read_on_a_page_without_main(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/search?q=garden")
+        facts = await page_facts(page)
+    finally:
+        await context.close()
+    assert not facts.has_main
+    pattern, names = result_names(facts)
+    assert pattern == "/lib/book{id}"
+    assert names == ["Garden Planning Basics", "Garden Tools Handbook", "Kitchen Garden Recipes"]
+
+
+async def test_a_notice_without_role_status_and_a_form_saved_in_place_are_seen(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/prefs")
+        before = await row_values(page, "Grace Hopper")
+        await page.get_by_label("Real name").fill("Grace Hopper")
+        await page.get_by_role("button", name="Save").click()
+        await page.wait_for_load_state()
+        facts = await page_facts(page)
+        after = await row_values(page, "Grace Hopper")
+    finally:
+        await context.close()
+    assert facts.statuses == []
+    assert "Your preferences were saved" in facts.notices
+    assert facts.url.endswith("/lib/prefs")  # the URL did not change
+    assert before is None and after is not None and "Grace Hopper" in after
+
+
+async def test_an_error_box_without_role_alert_is_an_error(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/")
+        await page.get_by_label("Username").fill(USER)
+        await page.get_by_label("Password").fill("wrong")
+        await page.get_by_role("button", name="Log in").click()
+        await page.wait_for_load_state()
+        facts = await page_facts(page)
+    finally:
+        await context.close()
+    assert facts.alerts == [] and facts.errors == ["Invalid login"]
+
+
+async def _sitemap(app: FixtureServer, browser: BrowserSession):  # type: ignore[no-untyped-def]
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        return await crawl(page, "/lib/", max_pages=20)
+    finally:
+        await context.close()
+
+
+async def test_the_create_button_is_pressed_not_preview_and_hidden_fields_are_left_alone(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    sitemap = await _sitemap(app, browser)
+    new_page = sitemap.page_for("/lib/new")
+    assert new_page is not None
+    form = next(f for f in new_page.forms if f.action_path == "/lib/new")
+    assert [s.text for s in form.submits] == ["Preview", "Create book"]
+    assert primary_submit(form.submits).text == "Create book"  # type: ignore[union-attr]
+    # the hidden token and the disabled shelf are not the user's to fill
+    assert [f.name for f in form.inputs] == ["title"]
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    create = next(p for p in proposals if p.start_url == "/lib/new")
+    assert create.skill_name == "create_book"
+    assert isinstance(create.plan, HeuristicPlan)
+    assert create.plan.submit == "Create book"
+    assert [f["name"] for f in create.plan.fields] == ["title"]
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        inputs = create.positives()[0].inputs
+        trajectory = await practise(create, inputs, page, {})
+    finally:
+        await context.close()
+    assert trajectory.error is None
+    assert inputs["title"] in app.state.books.values()  # created, not previewed
+    clicked = [r.locator for r in trajectory.actions if r.kind == "click"]
+    assert clicked == ['page.get_by_role("button", name="Create book")']
+
+
+async def test_a_url_with_a_path_is_explored_under_it_and_bad_pages_are_skipped(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    target = await open_target(app.base_url + "/lib/")
+    assert (target.start_path, target.scope, target.name) == ("/lib/", "/lib/", "fixture_library")
+    named = await open_target(app.base_url + "/lib/", site_name="books", scope="/")
+    assert (named.name, named.scope) == ("books", "/")
+    sitemap = await _sitemap(app, browser)
+    paths = [p.path for p in sitemap.pages]
+    assert paths[0] == "/lib/" and all(p.startswith("/lib/") for p in paths)
+    reasons = {s.path: s.reason for s in sitemap.skipped}
+    assert reasons["/lib/broken"] == "the site answered 500"
+    assert reasons["/lib/unreadable"].startswith("reading ")
+    # items at /lib/book1 are one kind, named after their segment
+    assert "/lib/book{id}" in sitemap.entities
+    assert sitemap.entities["/lib/book{id}"].noun == "book"
+
+
+def _workbench(app: FixtureServer, browser: BrowserSession, tmp: Path, password: str) -> Workbench:
+    target = Target(
+        "fixture", app.base_url, accounts={USER: password}, start_path="/lib/", scope="/lib/"
+    )
+    return Workbench(target, browser, SkillLibrary(tmp / "lib"), tmp / "run", skill_timeout_s=10)
+
+
+async def test_a_login_with_remember_me_and_one_account_is_verified_by_its_refusals(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    policy = HeuristicPolicy(iterations=1, max_pages=20)
+    first = await policy.propose(wb)
+    assert first is not None
+    login = next(p for p in first if p.skill_name == "login")
+    assert len(login.positives()) == 1
+    notes = sorted(c.note for c in login.test_cases if c.expect == "rejected")
+    assert notes == [
+        "the browser must refuse: a required field is empty",
+        "the site must refuse a wrong password",
+    ]
+    result, grounded = await attempt(wb, policy, login, "run")
+    assert result.verified, result.reason
+    assert result.total_runs == 3  # the account, a wrong password, an empty user name
+    policy.learn(__import__("agent.attempt", fromlist=["outcome"]).outcome(result, grounded))
+    assert policy.state.login_skill == "login"
+
+
+async def test_a_failing_login_stops_exploring_with_a_clear_message(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    from agent.attempt import outcome
+
+    wb = _workbench(app, browser, tmp_path, "not-the-password")
+    policy = HeuristicPolicy(iterations=1, max_pages=20)
+    first = await policy.propose(wb)
+    assert first is not None
+    login = next(p for p in first if p.skill_name == "login")
+    result, grounded = await attempt(wb, policy, login, "run")
+    assert not result.verified
+    policy.learn(outcome(result, grounded))
+    with pytest.raises(TargetError, match="logging in as 'ada' failed"):
+        await policy.propose(wb)
+
+
+async def test_an_open_skill_names_an_unknown_item_at_once(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    from agent.attempt import outcome
+
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    policy = HeuristicPolicy(iterations=1, max_pages=20)
+    proposals: list = []
+    while (batch := await policy.propose(wb)) is not None:
+        proposals += batch
+        if any(p.skill_name == "open_book" for p in proposals):
+            break
+    opener = next(p for p in proposals if p.skill_name == "open_book")
+    result, grounded = await attempt(wb, policy, opener, "run")
+    assert result.verified, result.reason
+    policy.learn(outcome(result, grounded))
+    code = wb.library.list(site="fixture")[0].code
+    assert "raise RuntimeError(f'no book named {book!r}')" in code
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        fn = compile_skill(code, "open_book", wb.skills())
+        began = time.monotonic()
+        with pytest.raises(RuntimeError, match="no book named 'Moby Dick'"):
+            await run_skill(fn, page, {"book": "Moby Dick"}, 10)
+        assert time.monotonic() - began < 5
+    finally:
+        await context.close()
