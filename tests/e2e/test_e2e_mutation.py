@@ -70,6 +70,7 @@ async def fresh_shop() -> AsyncIterator[RunningSite]:
         await site.stop()
 
 
+@pytest.mark.timeout(900)  # waits for the shared exploration first
 async def test_verification_rejects_faulty_variants_of_the_stored_skills(
     explored: Explored, fresh_shop: RunningSite, browser: BrowserSession, tmp_path: Path
 ) -> None:
