@@ -5,7 +5,7 @@ Each context is created with a per-context proxy whose bypass list holds only th
 while every other connection Chromium would make - a navigation, a subresource, a WebSocket,
 a preconnect, a connection to another port of the same host - goes to this proxy instead,
 which refuses it at the SOCKS handshake (no upstream connection is ever made) and records it.
-Playwright adds `<-loopback>` to the bypass list, so other loopback ports are proxied too.
+The bypass list starts with `<-loopback>`, so other loopback ports are proxied too.
 
 WebRTC cannot be proxied: the launch flags (see `agent.browser.chromium`) restrict it to
 proxied TCP (`disable_non_proxied_udp`), which this proxy refuses, so no UDP leaves either.
@@ -39,8 +39,11 @@ class BlockedAttempt(BaseModel):
 
 
 def proxy_bypass_for(origins: list[str]) -> str:
-    """The Playwright `bypass` value that lets exactly these http(s) origins go direct."""
-    entries: list[str] = []
+    """The Playwright `bypass` value that lets exactly these http(s) origins go direct.
+
+    `<-loopback>` is written out (Playwright adds it too, unless told not to by an environment
+    variable): without it Chromium would let every loopback address bypass the proxy."""
+    entries: list[str] = ["<-loopback>"]
     for origin in origins:
         parts = urlsplit(origin)
         if parts.scheme not in ("http", "https") or not parts.hostname:
