@@ -210,7 +210,7 @@ async def main(argv: list[str] | None = None) -> int:
         ratio = statistics.median(r.ratio for r in mine)
         lost = sum(r.wanted - r.kept for r in mine)
         ok = ok and ratio <= GOAL and lost == 0
-        print(f"{site}: median compact/html {ratio:.2f} (goal <= {GOAL}), refs lost: {lost}")
+        print(f"{site}: median compact/html {ratio:.3f} (goal <= {GOAL}), refs lost: {lost}")
     total_ai = sum(r.ai for r in rows)
     total_compact = sum(r.compact for r in rows)
     print(f"all pages: compact is {total_compact / total_ai:.2f}x the AI snapshot")

@@ -112,6 +112,8 @@ _ROW_RE = re.compile(r"^(\s*)- (.*)$")
 _NAME_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ATTR_RE = re.compile(r"\[([a-z-]+)(?:=([^\]]*))?\]")
 _REF_RE = re.compile(r"\[ref=([a-z0-9]+)\]")
+# zero-width and soft-hyphen characters, and private-use code points (icon-font glyphs)
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\ue000-\uf8ff]")
 
 
 @dataclass
@@ -304,13 +306,14 @@ def _has_options(node: _Node) -> bool:
 
 def _one_line(text: str, *, keep_breaks: bool = False) -> str:
     """Text on one line: a field's line breaks are shown as `\\n`, other whitespace collapses."""
+    text = _INVISIBLE_RE.sub("", text)
     if keep_breaks:
         text = text.strip().replace("\r\n", "\n").replace("\n", "\\n")
     return re.sub(r"\s+", " ", text).strip()
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip(":*").strip().casefold()
+    return _one_line(text).rstrip(":*").strip().casefold()
 
 
 def _attrs(node: _Node, hint: str | None) -> str:
@@ -328,8 +331,9 @@ def _attrs(node: _Node, hint: str | None) -> str:
 
 def _descriptor(node: _Node, role: str, hint: str | None) -> str:
     head = role
-    if node.name:
-        head += " " + json.dumps(node.name, ensure_ascii=False)
+    name = _INVISIBLE_RE.sub("", node.name).strip()
+    if name:
+        head += " " + json.dumps(name, ensure_ascii=False)
     if node.ref is not None:
         head += f" [ref={node.ref}]"
     head += _attrs(node, hint)
@@ -358,14 +362,43 @@ def _join(items: list[_Item], *, inline: bool) -> str:
     return (" " if inline else _ROW_SEP).join(item.head for item in items)
 
 
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _repeats(label: str, name: str) -> bool:
+    """Whether text `label` says nothing the control name `name` does not (`Tags:` / "Tags:",
+    `From ● , required.` / "From , required.")."""
+    if _norm(label) == _norm(name):
+        return True
+    words = _words(label)
+    return bool(words) and len(label) <= 60 and words <= _words(name)
+
+
+def _glyphs(text: str) -> bool:
+    return not re.search(r"\w", text)
+
+
 def _dedupe_labels(items: list[_Item]) -> list[_Item]:
-    """Drop a text part that only repeats the name of the field or control next to it."""
+    """Drop empty parts, text parts that only repeat the name of the field or control next to
+    them (`From` `, required.` before textbox "From , required."), repeated glyph-only parts."""
+    while True:
+        kept = _dedupe_once(items)
+        if len(kept) == len(items):
+            return kept
+        items = kept
+
+
+def _dedupe_once(items: list[_Item]) -> list[_Item]:
     kept: list[_Item] = []
     for i, item in enumerate(items):
+        if not item.head and not item.children:
+            continue
         if item.leaf_text and not item.children:
-            text = _norm(item.head)
             neighbours = items[max(0, i - 1) : i] + items[i + 1 : i + 2]
-            if text and any(n.control is not None and _norm(n.control) == text for n in neighbours):
+            if any(n.control and _repeats(item.head, n.control) for n in neighbours):
+                continue
+            if _glyphs(item.head) and kept and kept[-1].leaf_text and _glyphs(kept[-1].head):
                 continue
         kept.append(item)
     return kept
@@ -426,7 +459,11 @@ class _Renderer:
         hint = self.hints.get(node.ref or "")
         if role == "text":
             text = _one_line(node.text or "")
-            return [_Item(text, leaf_text=True, run=True)] if text else []
+            if not text or (_glyphs(text) and len(text) > 3):  # empty, or a row of `»`s
+                return []
+            return [_Item(text, leaf_text=True, run=True)]
+        if "aria-hidden" in node.attrs and not node.children and _glyphs(node.text or ""):
+            return []  # a decorative glyph (a `●` marking a required field)
         if node.interactive:
             return [self.control(node, hint)]
         if self.in_clickable and node.ref and not node.children and node.text:
@@ -524,7 +561,7 @@ class _Renderer:
             body = self.content(node, inline=not plain)
         if node.name and body and len(body) == 1 and not body[0].children:
             text = body[0].head
-            if _norm(text) == _norm(node.name) or not re.search(r"\w", text):
+            if _norm(text) == _norm(node.name) or _glyphs(text):
                 body = []  # a glyph (▲, ▼) or the name again
         return self.with_head(head, body, control=node.name or None)
 

@@ -25,7 +25,7 @@ from playwright.async_api import Page
 from agent.browser.compact import clickable_refs, compact_snapshot, field_refs
 from agent.models import Observation
 
-HINT_TIMEOUT_MS = 1_000
+HINT_TIMEOUT_MS = 2_500  # per element; they are read concurrently, right after the snapshot
 MAX_HINTED = 40  # elements read per kind and observation (fields, unnamed clickables)
 
 _FIELD_JS = """(el) => {
