@@ -183,3 +183,19 @@ def test_explore_that_verifies_nothing_says_why(answers: str, tmp_path: Path, bo
     args[args.index("shop")] = answers + "/"
     line = _one_line_error(run_cli(args, box, timeout_s=120), "no skill verified")
     assert "crawled" in line or "attempts failed" in line, line
+
+
+@pytest.mark.parametrize("fmt", ["python", "openai", "agent-skills"])
+def test_export_where_no_folder_can_be_made(fmt: str, tmp_path: Path, box: Sandbox) -> None:
+    library = SkillLibrary(tmp_path / "library")
+    library.add(
+        'async def find_item(page: Page, q: str) -> None:\n    """Find."""\n'
+        '    await page.goto(f"/search?q={q}")\n',
+        "shop",
+        status="verified",
+    )
+    (tmp_path / "plain-file").write_text("")
+    out = tmp_path / "plain-file" / "export" / "skills.out"
+    args = cli("skills", "export", "shop", "--format", fmt, "--out", str(out))
+    result = run_cli([*args, "--library", str(library.path)], box, timeout_s=60)
+    _one_line_error(result, "plain-file")
