@@ -23,7 +23,7 @@ if await problems.count() > 0:
 # list page facts read as errors)
 ERROR_NOTICES = (
     "[role=alert], .error-message, .errorlist, .errornote, .alert-danger, .alert-error, "
-    ".flash-error, .system-message.warning, #warning, .messages .error"
+    ".flash-error, .system-message:not(#notice), #warning, .messages .error"
 )
 
 

@@ -194,7 +194,8 @@ def run_app(name: str, out: Path) -> dict[str, Any]:
             if not a["verified"]:
                 key = cause(a["stage"], a["reason"])
                 rejected[key] = rejected.get(key, 0) + 1
-        checks = asyncio.run(check_all(served, library, run_dir, name))
+        verified = [a for a in summary["attempts"] if a["verified"]]
+        checks = asyncio.run(check_all(served, library, run_dir, name)) if verified else []
         return {
             "app": name,
             "crashed": done.returncode != 0,

@@ -92,7 +92,7 @@
     .map(e => innerText(e).trim().replace(/\s+/g, " ")).filter(t => t && t.length < 300);
   // error notices that are not role=alert: classes and ids that say error or warning
   const ERRORS = ".error-message, .errorlist, .errornote, .alert-danger, .alert-error, .flash-error, " +
-    ".system-message.warning, #warning, .messages .error";
+    ".system-message:not(#notice), #warning, .messages .error";
   const errors = (docAll(ERRORS)).filter(visible)
     .map(e => innerText(e).trim().replace(/\s+/g, " ")).filter(Boolean);
   const main = docOne("main, [role=main]");

@@ -21,6 +21,9 @@ CANDIDATES: tuple[str, ...] = (
     'page.get_by_role("listitem").get_by_role("link")',
     'page.get_by_role("row").get_by_role("link")',
     'page.get_by_role("cell").get_by_role("link")',
+    'page.get_by_role("term").get_by_role("link")',
+    'page.get_by_role("paragraph").get_by_role("link")',
+    'page.get_by_role("heading").get_by_role("link")',
 )
 
 
@@ -107,13 +110,13 @@ ROW_SCRIPT = """(key) => {
     }
     if (!best || best.contains(row)) best = row;
   }
-  // a saved form shows the values in its fields (a preferences page)
+  // an item's edit form holds its name (an issue's title field): the page is the item's,
+  // its content is the item's row (a saved preferences form shows the values in its fields)
   for (const f of document.querySelectorAll("input, textarea, select")) {
     if (f.type === "hidden" || f.type === "password") continue;
     const v = f.tagName === "SELECT" ? (f.options[f.selectedIndex] || {}).label : f.value;
     if (norm(v) !== want) continue;
-    const row = f.form || f.closest(rows);
-    if (row && (!best || best.contains(row))) best = row;
+    page = page || f.closest("main, [role=main], #content") || document.body;
   }
   best = best || page;
   if (!best) return null;

@@ -50,7 +50,7 @@ def start(port: int | None = None) -> Served:
     seed = SEED.format(password=PASSWORD)
     subprocess.run([*manage, "shell", "-c", seed], cwd=site, check=True, env=_env(env))
     log = home / "server.log"
-    cmd = [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"]
+    cmd = [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"]
     proc = spawn(cmd, log, cwd=site, env=env)
     base = f"http://127.0.0.1:{port}"
     wait_http(base + "/admin/login/")

@@ -26,7 +26,7 @@ def text_value(field: FieldFact, n: int, purpose: str) -> str:
         made = _from_pattern(field.pattern, n)
         if made:
             return made
-    if field.type == "email" or "email" in hay:
+    if field.type == "email" or "email" in hay.replace("-", "").replace("_", ""):
         return f"sw.check{n + 1}@example.com"
     if field.type == "password":
         return f"Check-pass-{n + 1}-word"

@@ -179,10 +179,14 @@ class HeuristicPolicy:
             c.model_copy(update={"inputs": {**c.inputs, param: keep[i]}})
             for i, c in enumerate(cases)
         ]
+        listed = {c.inputs.get(param) for c in cases}
         rest = [
+            # refusals about the form move to a kept item; one about an unknown item stays
             c.model_copy(update={"inputs": {**c.inputs, param: keep[0]}})
+            if c.inputs.get(param) in listed
+            else c
             for c in proposal.test_cases
-            if c.expect != "success" and param in c.inputs
+            if c.expect != "success"
         ]
         params = [
             p.model_copy(update={"example": keep[0]}) if p.name == param else p

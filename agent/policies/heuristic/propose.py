@@ -105,7 +105,7 @@ def _param_name(field: FieldFact, entity_name: str | None, taken: set[str]) -> s
         label = label.replace(entity_name, " ")
     label = re.sub(r"\bfor\s*$", "", label.strip(), flags=re.I)
     name = slug(label, max_words=3) or slug(field.name) or "value"
-    if field.type == "email" or name in ("email_address", "e_mail"):
+    if field.type == "email" or name in ("email_address", "e_mail", "e_mail_address"):
         name = "email"
     return unique(name, taken)
 
