@@ -199,7 +199,8 @@ def generalise(paths: list[str], root: str = "/") -> dict[str, str]:
     def slugged(pat: str) -> str:
         segs = pat.split("/")
         for k in range(first, len(segs)):
-            if len(values.get((k, tuple(segs[:k])), ())) >= 4:
+            named_id = "{" in segs[k] and not segs[k].startswith("{")  # issue{id} stays
+            if len(values.get((k, tuple(segs[:k])), ())) >= 4 and not named_id:
                 segs[k] = "{slug}"
         return "/".join(segs)
 
