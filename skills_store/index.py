@@ -13,7 +13,9 @@ query filters by site and status inside the full-text index instead of scanning.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +28,7 @@ from .models import LEGACY_STATUSES, SKILL_STATUSES, Provenance, Skill, SkillPar
 from .text import concept_fields
 
 BUSY_TIMEOUT_S = 60.0
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 _SKILL_COLUMNS = (
     "site", "name", "version", "status", "signature", "docstring", "code", "code_hash", "params",
     "returns", "provenance", "created_at", "updated_at", "formatted", "names", "verified_at",
@@ -68,6 +70,7 @@ class ModuleState:
     sha256: str
     size: int
     mtime_ns: int
+    acc: str = ""  # the fingerprint's running sum (see module_writer.fingerprint_acc)
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class SkillIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # One connection per thread and process, kept open: opening one per operation would
+        # make every close the last one, and SQLite checkpoints the whole WAL on the last close.
+        self._local = threading.local()
         with self._connect() as conn:
             current = conn.execute("PRAGMA user_version").fetchone()[0]
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -99,13 +105,33 @@ class SkillIndex:
             with self.write() as session:
                 session.ensure_schema()
 
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable on app crash, fewer fsyncs
+        return conn
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection; a damaged database file raises `IndexCorruptError` (one line)."""
-        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        """This thread's connection (a fresh one when it is already in use, or after a fork);
+        a damaged database file raises `IndexCorruptError` (one line)."""
+        local = self._local
+        pid = os.getpid()
+        if getattr(local, "pid", None) != pid:
+            # a connection must not cross a fork: keep the parent's open (closing it here could
+            # touch the parent's WAL) and make a new one
+            local.inherited = [*getattr(local, "inherited", []), getattr(local, "conn", None)]
+            local.pid, local.conn, local.busy = pid, None, False
+        temporary = local.busy  # a session inside a session: its own connection
+        conn = None
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable on app crash, fewer fsyncs
+            if temporary:
+                conn = self._open()
+            else:
+                if local.conn is None:
+                    local.conn = self._open()
+                conn = local.conn
+                local.busy = True
             yield conn
         except sqlite3.DatabaseError as exc:
             if _is_corruption(exc):
@@ -116,7 +142,10 @@ class SkillIndex:
                 ) from None
             raise
         finally:
-            conn.close()
+            if not temporary:
+                local.busy = False
+            elif conn is not None:
+                conn.close()
 
     @contextmanager
     def read(self) -> Iterator[IndexSession]:
@@ -182,6 +211,13 @@ class IndexSession:
             " fingerprint TEXT, sha256 TEXT, size INTEGER, mtime_ns INTEGER)"
         )
         c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        if "acc" not in {row[1] for row in c.execute("PRAGMA table_info(modules)")}:
+            c.execute("ALTER TABLE modules ADD COLUMN acc TEXT")
+        c.execute(
+            "CREATE TABLE IF NOT EXISTS module_written (site TEXT NOT NULL, name TEXT NOT NULL,"
+            " version INTEGER NOT NULL, code_hash TEXT, names TEXT,"
+            " PRIMARY KEY (site, name)) WITHOUT ROWID"
+        )
         c.execute("DROP TABLE IF EXISTS module_heads")  # an earlier shape of module_members
         members = c.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'module_members'"
@@ -269,21 +305,23 @@ class IndexSession:
 
     def module_state(self, site: str) -> ModuleState | None:
         row = self.conn.execute(
-            "SELECT generation, fingerprint, sha256, size, mtime_ns FROM modules WHERE site = ?",
+            "SELECT generation, fingerprint, sha256, size, mtime_ns, COALESCE(acc, '')"
+            " FROM modules WHERE site = ?",
             [site],
         ).fetchone()
         return ModuleState(*row) if row else None
 
     def module_states(self) -> dict[str, ModuleState]:
         rows = self.conn.execute(
-            "SELECT site, generation, fingerprint, sha256, size, mtime_ns FROM modules"
+            "SELECT site, generation, fingerprint, sha256, size, mtime_ns, COALESCE(acc, '')"
+            " FROM modules"
         )
         return {row[0]: ModuleState(*row[1:]) for row in rows}
 
     def set_module_state(self, site: str, state: ModuleState) -> None:
         self.conn.execute(
             "INSERT OR REPLACE INTO modules (site, generation, fingerprint, sha256, size,"
-            " mtime_ns) VALUES (?, ?, ?, ?, ?, ?)",
+            " mtime_ns, acc) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 site,
                 state.generation,
@@ -291,8 +329,63 @@ class IndexSession:
                 state.sha256,
                 state.size,
                 state.mtime_ns,
+                state.acc,
             ],
         )
+
+    def set_written(self, site: str, skills: Sequence[ModuleSkill]) -> None:
+        """Record the skill versions the module file now holds (all of them)."""
+        self.conn.execute("DELETE FROM module_written WHERE site = ?", [site])
+        self.conn.executemany(
+            "INSERT INTO module_written (site, name, version, code_hash, names)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(site, s.name, s.version, s.code_hash, " ".join(sorted(s.names))) for s in skills],
+        )
+
+    def set_written_one(self, site: str, name: str, skill: ModuleSkill | None) -> None:
+        """Record that the module file's version of `name` is now `skill` (None: absent)."""
+        self.conn.execute("DELETE FROM module_written WHERE site = ? AND name = ?", [site, name])
+        if skill is not None:
+            self.conn.execute(
+                "INSERT INTO module_written (site, name, version, code_hash, names)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [site, name, skill.version, skill.code_hash, " ".join(sorted(skill.names))],
+            )
+
+    def written(self, site: str, name: str) -> tuple[int, str, list[str]] | None:
+        """(version, code_hash, names used) of `name` in the module file, None if absent."""
+        row = self.conn.execute(
+            "SELECT version, code_hash, names FROM module_written WHERE site = ? AND name = ?",
+            [site, name],
+        ).fetchone()
+        return (int(row[0]), row[1], (row[2] or "").split()) if row else None
+
+    def written_after(self, site: str, name: str) -> str | None:
+        """The first name after `name` in the module file (its skills are sorted by name)."""
+        row = self.conn.execute(
+            "SELECT min(name) FROM module_written WHERE site = ? AND name > ?", [site, name]
+        ).fetchone()
+        return row[0] if row else None
+
+    def written_names(self, site: str, names: Iterable[str]) -> set[str]:
+        """Which of `names` the module file holds."""
+        pool = sorted(set(names))
+        if not pool:
+            return set()
+        marks = ", ".join("?" for _ in pool)
+        rows = self.conn.execute(
+            f"SELECT name FROM module_written WHERE site = ? AND name IN ({marks})", [site, *pool]
+        )
+        return {r[0] for r in rows}
+
+    def callers(self, site: str, name: str) -> bool:
+        """Whether any other member of the site's module set calls `name`."""
+        row = self.conn.execute(
+            "SELECT 1 FROM module_members WHERE site = ? AND name != ?"
+            " AND instr(' ' || names || ' ', ?) > 0 LIMIT 1",
+            [site, name, f" {name} "],
+        ).fetchone()
+        return row is not None
 
     def meta(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -380,6 +473,17 @@ class IndexSession:
             )
             for n, v, h, text, done, used, pol in rows
         ]
+
+    def stale_policy(self, site: str, policy: str) -> list[ModuleSkill]:
+        """Module members last checked under other policy rules (with their code)."""
+        names = [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT name FROM module_members WHERE site = ? AND policy IS NOT ?",
+                [site, policy],
+            )
+        ]
+        return self.module_skills(site, names=names) if names else []
 
     def existing(self, site: str, candidates: Iterable[str]) -> set[str]:
         """Which of `candidates` are names of skills of `site`."""

@@ -32,10 +32,12 @@ from .models import (
 )
 from .module_writer import (
     PLAYWRIGHT_NAMES,
+    adjust_acc,
     file_lock,
-    fingerprint_of,
-    fingerprint_parts,
+    fingerprint_acc,
+    fingerprint_from,
     format_blocks,
+    header_imports,
     patch_module,
     read_fingerprint,
     render_module,
@@ -163,11 +165,14 @@ class SkillLibrary:
             return []
         with self._index.read() as session:
             known = session.existing(site, _identifiers(item.code for item in batch))
-        # the formatter runs in other processes while this one checks the code
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            pending = pool.submit(self._format_new, batch)
+        if len(batch) < 50:
             analysed = self._analyse(batch, known)
-            formatted = pending.result()
+            formatted = self._format_new(batch)
+        else:  # the formatter runs in other processes while this one checks the code
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(self._format_new, batch)
+                analysed = self._analyse(batch, known)
+                formatted = pending.result()
         allowed = known | {a.parsed.name for a in analysed}
         policy = policy_fingerprint()
         now = utc_now()
@@ -261,96 +266,129 @@ class SkillLibrary:
     ) -> ModuleState:
         """(Re)write `<site>.py` from the index (see `module_skills`), atomically.
 
-        Skipped when the file is exactly what was last written for the current index, unless
-        `force`. Code is formatted once per version (cached in the index). When only the skill
-        `changed` differs from the file on disk (checked against the recorded fingerprint), the
-        file is patched in place of a full render: one skill's text is read, not the site's.
+        Skipped when the file is what was last written and the index has not changed since,
+        unless `force`. Code is formatted once per version (cached in the index). When the one
+        change since the file was written is the skill `changed`, the file is patched: that
+        skill's text is read and the unchanged skills are copied as they are, so the cost does
+        not grow with the site's skill count beyond copying the file.
         """
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
             # Every writer holds the lock while its temp file exists: any left now is debris.
             for leftover in self.path.glob(f".{path.name}.*.tmp"):
                 leftover.unlink(missing_ok=True)
-            with self._index.read() as session:
-                generation = session.generation(site)
-                state = session.module_state(site)
-                skills = session.module_skills(site, texts=False)
-            # `names` holds only the site skills a version calls and the Playwright names
-            kept = self_contained(skills, {s.name for s in skills} | _callees(skills))
-            parts = fingerprint_parts(kept)
-            print_ = fingerprint_of(site, parts)
-            current = state is not None and _file_matches(path, state)
-            if not force and state is not None and current and state.fingerprint == print_:
-                self._recheck(site, kept)  # a no-op unless the policy changed
-                if state.generation != generation:
-                    state = ModuleState(generation, *_tail(state))
-                    with self._index.write() as session:
-                        session.set_module_state(site, state)
-                return state
-            self._recheck(site, kept)
-            data = None
-            if not force and changed is not None and state is not None and current:
-                data = self._patched(site, path, state, kept, parts, print_, changed)
-            if data is None:
+            if not force:
                 with self._index.read() as session:
                     generation = session.generation(site)
-                    full = session.module_skills(site)
-                kept = self_contained(full, {s.name for s in full} | _callees(full))
-                print_ = fingerprint_of(site, fingerprint_parts(kept))
-                self._recheck(site, kept)
-                codes = self._formatted_codes(site, kept)
-                data = [render_module(site, kept, codes).encode("utf-8")]
-            # no fsync: the module is a cache of the index, checked and repaired on open
-            write_atomic(path, data, durable=False)
-            digest = hashlib.sha256()
-            for piece in data:
-                digest.update(piece)
-            stat = path.stat()
-            state = ModuleState(
-                generation, print_, digest.hexdigest(), stat.st_size, stat.st_mtime_ns
-            )
-            with self._index.write() as session:
-                session.set_module_state(site, state)
-            return state
+                    state = session.module_state(site)
+                    stale = session.stale_policy(site, policy_fingerprint())
+                current = state is not None and _file_matches(path, state)
+                if current and state is not None and state.generation == generation and state.acc:
+                    if stale:
+                        self._recheck(site, stale)
+                    return state
+                if changed is not None and current and state is not None:
+                    patched = self._patch(site, path, state, generation, changed)
+                    if patched is not None:
+                        return patched
+            return self._write_whole(site, path, force=force)
 
-    def _patched(
+    def _write_whole(self, site: str, path: Path, *, force: bool) -> ModuleState:
+        """Render the module from every member (under the file lock)."""
+        with self._index.read() as session:
+            generation = session.generation(site)
+            state = session.module_state(site)
+            skills = session.module_skills(site, texts=False)
+        # `names` holds only the site skills a version calls and the Playwright names
+        kept = self_contained(skills, {s.name for s in skills} | _callees(skills))
+        acc = fingerprint_acc(kept)
+        print_ = fingerprint_from(site, acc)
+        self._recheck(site, kept)
+        if not force and state is not None and state.fingerprint == print_:
+            if _file_matches(path, state):  # the same skills: only the bookkeeping is behind
+                state = ModuleState(generation, *_tail(state)[:4], f"{acc:032x}")
+                with self._index.write() as session:
+                    session.set_module_state(site, state)
+                    session.set_written(site, kept)
+                return state
+        full = {s.name: s for s in self._full(site, kept)}
+        kept = [full[s.name] for s in kept]
+        codes = self._formatted_codes(site, kept)
+        return self._save(site, path, generation, print_, acc, [render_module(site, kept, codes)
+                          .encode("utf-8")], written=kept)  # fmt: skip
+
+    def _save(
         self,
         site: str,
         path: Path,
-        state: ModuleState,
-        kept: Sequence[Any],
-        parts: builtins.list[str],
+        generation: int,
         print_: str,
-        changed: str,
-    ) -> builtins.list[bytes | memoryview] | None:
-        """The new module as a patch of the file on disk, if the file differs from the new
-        skill set in `changed` alone; None otherwise (the caller renders it whole)."""
+        acc: int,
+        pieces: Sequence[bytes | memoryview],
+        *,
+        written: Sequence[Any] | None = None,
+        one: tuple[str, Any] | None = None,
+    ) -> ModuleState:
+        # no fsync: the module is a cache of the index, checked and repaired on open
+        write_atomic(path, pieces, durable=False)
+        digest = hashlib.sha256()
+        for piece in pieces:
+            digest.update(piece)
+        stat = path.stat()
+        state = ModuleState(
+            generation, print_, digest.hexdigest(), stat.st_size, stat.st_mtime_ns, f"{acc:032x}"
+        )
+        with self._index.write() as session:
+            session.set_module_state(site, state)
+            if written is not None:
+                session.set_written(site, written)
+            if one is not None:
+                session.set_written_one(site, *one)
+        return state
+
+    def _patch(
+        self, site: str, path: Path, state: ModuleState, generation: int, changed: str
+    ) -> ModuleState | None:
+        """The module patched for `changed` alone, if that is the one change since the file
+        was written and it adds or replaces a skill; None otherwise (render it whole)."""
+        if not state.acc or generation != state.generation + 1:
+            return None  # not only our change is pending: other writers' changes too
+        with self._index.read() as session:
+            found = session.module_skills(site, names=[changed])
+            old = session.written(site, changed)
+            if not found:
+                return None  # the skill leaves the module: rendered whole
+            (new,) = found
+            calls = set(new.names) - set(PLAYWRIGHT_NAMES) - {changed}
+            if calls and session.written_names(site, calls) != calls:
+                return None  # it calls a skill the module lacks
+            if old is None and session.callers(site, changed):
+                return None  # skills waiting for this one may join the module
+            after = None if old is not None else session.written_after(site, changed)
         try:
             data = path.read_bytes()
         except OSError:
             return None
         if hashlib.sha256(data).hexdigest() != state.sha256:
             return None
-        own = next((p for p in parts if p.startswith(f"{changed}:")), None)
-        others = [p for p in parts if p != own]
-        had = None  # was `changed` in the file, and at which version?
-        if fingerprint_of(site, others) == state.fingerprint:
-            had = False
-        else:
-            with self._index.read() as session:
-                versions = session.version_hashes(site, changed)
-            for version, code_hash, _ in reversed(versions):
-                trial = sorted([*others, f"{changed}:{version}:{code_hash}"])
-                if fingerprint_of(site, trial) == state.fingerprint:
-                    had = True
-                    break
-        if had is None:
+        imports = header_imports(data)
+        uses = set(new.names) & set(PLAYWRIGHT_NAMES)
+        if imports is None or not uses <= imports:
+            return None  # a new import: rendered whole
+        if old is not None and not set(old[2]) & set(PLAYWRIGHT_NAMES) <= uses:
+            return None  # the old version used an import the new one does not
+        self._recheck(site, [new])
+        text = self._formatted_codes(site, [new])[changed]
+        acc = adjust_acc(
+            int(state.acc, 16),
+            (changed, old[0], old[1]) if old is not None else None,
+            (changed, new.version, new.code_hash),
+        )
+        print_ = fingerprint_from(site, acc)
+        pieces = patch_module(data, site, print_, changed, text, old is not None, after)
+        if pieces is None:
             return None
-        text = None
-        if own is not None:
-            (entry,) = [s for s in kept if s.name == changed]
-            text = self._formatted_codes(site, self._full(site, [entry]))[changed]
-        return patch_module(data, site, kept, print_, changed, text, had)
+        return self._save(site, path, generation, print_, acc, pieces, one=(changed, new))
 
     def _full(self, site: str, entries: Sequence[Any]) -> builtins.list[Any]:
         """The module entries again, with their code."""
@@ -616,7 +654,8 @@ class SkillLibrary:
         stale = [s for s in skills if s.policy != policy]
         if not stale:
             return
-        names = {s.name for s in skills}
+        with self._index.read() as session:  # the skills a stored one may call
+            names = set(session.names(site))
         for skill in self._full(site, stale) if not stale[0].code else stale:
             try:
                 check_skill_code(skill.code, allowed_calls=names - {skill.name})

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-WRITER_VERSION = "1"
+WRITER_VERSION = "2"
 LINE_LENGTH = 100
 FINGERPRINT_PREFIX = "# skillwright-fingerprint: "
 _FINGERPRINT_LINE = re.compile(r"^# skillwright-fingerprint: ([0-9a-f]+)$", re.MULTILINE)
@@ -38,7 +38,34 @@ class Block(Protocol):
 
 def fingerprint(site: str, skills: Sequence[Block]) -> str:
     """Identifies the module content: which skill versions (and code) it holds."""
-    return fingerprint_of(site, fingerprint_parts(skills))
+    return fingerprint_from(site, fingerprint_acc(skills))
+
+
+_ACC_MOD = 1 << 128
+
+
+def part_value(name: str, version: int, code_hash: str) -> int:
+    """One skill version's share of the fingerprint."""
+    digest = hashlib.sha256(f"{name}:{version}:{code_hash}".encode()).digest()
+    return int.from_bytes(digest[:16], "big")
+
+
+def fingerprint_acc(skills: Iterable[Block]) -> int:
+    """The sum (mod 2**128) of the skills' shares: one skill changes it by one share."""
+    return sum(part_value(s.name, s.version, s.code_hash) for s in skills) % _ACC_MOD
+
+
+def fingerprint_from(site: str, acc: int) -> str:
+    return hashlib.sha256(f"{WRITER_VERSION}\n{site}\n{acc:032x}".encode()).hexdigest()[:32]
+
+
+def adjust_acc(acc: int, old: tuple[str, int, str] | None, new: tuple[str, int, str] | None) -> int:
+    """`acc` with one skill's share taken out (`old`) and/or put in (`new`)."""
+    if old is not None:
+        acc -= part_value(*old)
+    if new is not None:
+        acc += part_value(*new)
+    return acc % _ACC_MOD
 
 
 def read_fingerprint(path: Path) -> str | None:
@@ -101,63 +128,75 @@ def render_header(site: str, print_: str, imports: Sequence[str]) -> str:
 
 _BLOCK = b"\n\n\nasync def "
 _TAIL = b"\n\n\n__all__"
+_ALL_OPEN = "__all__: list[str] = ["
 
 
 def patch_module(
     data: bytes,
     site: str,
-    kept: Sequence[Block],
     print_: str,
     changed: str,
-    text: str | None,
+    text: str,
     had_changed: bool,
+    after: str | None,
 ) -> list[bytes | memoryview] | None:
-    """The module `data` with only the skill `changed` replaced, inserted or (`text` None)
-    removed, and its header and `__all__` brought up to date, as pieces to write one after
-    the other (no copy of the unchanged skills); None if `data` does not have the shape
-    `render_module` writes. The result equals `render_module` of the new skill set."""
-    if not kept:
-        return None
+    """The module `data` with the skill `changed` replaced (`had_changed`) or inserted before
+    the skill `after`, the fingerprint updated, as pieces to write one after the other (no copy
+    of the unchanged skills); None when `data` does not have the shape `render_module` writes
+    or the change touches more than that (a new import, a one-line `__all__`). The result
+    equals `render_module` of the new skill set."""
     tail = data.rfind(_TAIL)
     first = data.find(_BLOCK)
     if tail < 0 or first < 0 or first > tail:
         return None
-    name = changed.encode()
-    block = b"" if text is None else b"\n\n\n" + text.rstrip("\n").encode("utf-8")
+    header = bytes(data[:first])
+    line_at = header.find(FINGERPRINT_PREFIX.encode())
+    line_end = header.find(b"\n", line_at)
+    if line_at < 0 or line_end < 0:
+        return None
+    new_header = header[:line_at] + (FINGERPRINT_PREFIX + print_).encode() + header[line_end:]
+    block = b"\n\n\n" + text.rstrip("\n").encode("utf-8")
+    view = memoryview(data)
     if had_changed:
-        start = data.find(_BLOCK + name + b"(", first, tail)
+        start = data.find(_BLOCK + changed.encode() + b"(", first, tail)
         if start < 0:
             return None
         end = data.find(_BLOCK, start + 3, tail)
         end = tail if end < 0 else end
-    elif text is not None:
-        after = next((s.name for s in kept if s.name > changed), None)
-        start = tail if after is None else data.find(_BLOCK + after.encode() + b"(", first, tail)
-        if start < 0:
-            return None
-        end = start
+        return [new_header, view[first:start], block, view[end:]]
+    start = tail if after is None else data.find(_BLOCK + after.encode() + b"(", first, tail)
+    if start < 0 or not data.startswith(b"\n\n\n" + _ALL_OPEN.encode() + b"\n", tail):
+        return None  # a one-line `__all__` (a short module): rendered whole
+    line = f'    "{changed}",\n'.encode()
+    if after is None:
+        at = data.rfind(b"]\n")
     else:
+        at = data.find(f'\n    "{after}",\n'.encode(), tail) + 1
+    if at <= tail:
         return None
-    view = memoryview(data)
-    header = render_header(site, print_, imports_for(kept)).encode("utf-8")
-    names_all = all_assignment([s.name for s in kept]).encode("utf-8")
-    return [header, view[first:start], block, view[end:tail], b"\n\n\n" + names_all + b"\n"]
+    return [new_header, view[first:start], block, view[start:at], line, view[at:]]
 
 
-def fingerprint_parts(skills: Iterable[Block]) -> list[str]:
-    """The sorted entries `fingerprint` hashes (to test several variants of one set cheaply)."""
-    return sorted(f"{s.name}:{s.version}:{s.code_hash}" for s in skills)
+def header_imports(data: bytes) -> set[str] | None:
+    """The Playwright names a module file imports (None if its header has no such line)."""
+    first = data.find(_BLOCK)
+    at = data.find(b"\nfrom playwright.async_api import ", 0, first if first >= 0 else None)
+    if at < 0:
+        return None
+    end = data.find(b"\n", at + 1)
+    names = data[at + len(b"\nfrom playwright.async_api import ") : end].decode()
+    return {n.strip() for n in names.split(",")}
 
 
-def fingerprint_of(site: str, parts: Sequence[str]) -> str:
-    return hashlib.sha256("\n".join([WRITER_VERSION, site, *parts]).encode()).hexdigest()[:32]
+def _all_width(names: Sequence[str]) -> int:
+    """The length of `__all__` written on one line."""
+    return len(_ALL_OPEN) + sum(map(len, names)) + 4 * len(names) - (2 if names else 0) + 1
 
 
 def all_assignment(names: Sequence[str]) -> str:
     """`__all__` as `ruff format` leaves it: one line if it fits, else one name per line."""
-    line = "__all__: list[str] = [" + ", ".join(f'"{n}"' for n in names) + "]"
-    if len(line) <= LINE_LENGTH:
-        return line
+    if _all_width(names) <= LINE_LENGTH:
+        return _ALL_OPEN + ", ".join(f'"{n}"' for n in names) + "]"
     body = "".join(f'    "{n}",\n' for n in names)
     return f"__all__: list[str] = [\n{body}]"
 
@@ -228,7 +267,13 @@ def find_ruff() -> str | None:
 def format_source(source: str) -> str:
     """`ruff format` the source if ruff is available and succeeds; otherwise return it as is."""
     formatted = format_sources([source])[0]
-    return formatted if formatted is not None else source
+    if formatted is None:
+        return source
+    try:
+        ast.parse(formatted)
+    except SyntaxError:
+        return source
+    return formatted
 
 
 def format_sources(sources: Sequence[str]) -> list[str | None]:
@@ -253,10 +298,8 @@ def _ruff_format(command: list[str], source: str) -> str | None:
         return None
     if result.returncode != 0 or not result.stdout.strip():
         return None
-    try:
-        ast.parse(result.stdout)
-    except SyntaxError:
-        return None
+    # no `ast.parse` here: this runs in worker threads, and CPython 3.11's parser keeps
+    # per-interpreter recursion state that concurrent parses corrupt (SystemError)
     return result.stdout
 
 
