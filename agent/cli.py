@@ -38,7 +38,6 @@ sites_app = typer.Typer(help="Bundled target websites.", no_args_is_help=True)
 skills_app = typer.Typer(help="The skill library.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
 app.add_typer(skills_app, name="skills")
-cli_mcp.register(app)
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True, highlight=False)
@@ -488,6 +487,7 @@ def skills_export(
 
 
 cli_skills.register(skills_app, console, library_path)
+cli_mcp.register(app)
 
 
 def main() -> None:
