@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.server
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -162,8 +164,11 @@ def _damaged_library(path: Path) -> Path:
             status="verified",
         )
     index = path / "index.db"
+    with contextlib.closing(sqlite3.connect(index)) as db:  # everything into the main file
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(index.read_bytes())
-    data[4096:] = bytes((i * 7 + 13) % 256 for i in range(len(data) - 4096))  # header kept
+    assert len(data) > 8192, "nothing to damage"
+    data[4096:] = b"\xff" * (len(data) - 4096)  # header page kept; no valid b-tree page left
     index.write_bytes(bytes(data))
     for extra in ("index.db-wal", "index.db-shm"):
         (path / extra).unlink(missing_ok=True)
