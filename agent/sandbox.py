@@ -109,6 +109,7 @@ class SkillRuntime:
     ) -> Any:
         """Run `fn` as its own task under a fresh budget; raise on timeout or containment."""
         budget = Budget(deadline=time.monotonic() + timeout_s, timeout_s=timeout_s)
+        self.limits.unbudgeted.ticks = 0  # a compiled library may serve many runs
         watch = _BlockWatch(page)
 
         async def body() -> Any:
