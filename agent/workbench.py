@@ -124,8 +124,10 @@ class Workbench:
                         self.skill_timeout_s,
                     )
                 except Exception as exc:
+                    self.library.record_usage(self.site, call.skill, ok=False)
                     await context.close()
                     raise SetupError(f"setup {call.skill} failed: {exc}") from None
+                self.library.record_usage(self.site, call.skill, ok=True)
         return context, page
 
     async def close(self, context: BrowserContext, trace_to: Path | None = None) -> None:
