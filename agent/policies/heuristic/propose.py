@@ -231,7 +231,8 @@ def _skill_name(
                 f"{verb}_{where}_item" if where else f"{verb}_{entity.noun if entity else 'item'}"
             )
         return f"{verb}_{entity.noun if entity else 'item'}"
-    generic = verb.split("_")[0] in GENERIC_VERBS
+    # a button that says only "Submit"/"Save" names nothing; "Submit review" names its task
+    generic = verb in GENERIC_VERBS
     if kind in ("page", "entity") and generic and (form.heading or page.h1):
         what = slug(form.heading or page.h1, max_words=3)
         first = what.split("_")[0]
