@@ -58,6 +58,7 @@ class Workbench:
         self.run_dir = run_dir
         self.skill_timeout_s = skill_timeout_s
         self._checkpoints: dict[str, tuple[Path, dict[str, Any]]] = {}
+        self._sessions: dict[str, dict[str, Any]] = {}  # live sites: setup key -> cookies
         self._compiled: tuple[int, dict[str, Callable[..., Any]]] | None = None
         browser.log_blocked_to(run_dir / "blocked.jsonl")  # refused off-origin connections
 
@@ -99,6 +100,19 @@ class Workbench:
             await self.target.restore(checkpoint[0])
             context = await self.browser.new_context(
                 self.target.base_url, trace=trace, storage_state=checkpoint[1]
+            )
+            return context, await context.new_page()
+        if setup:
+            # a live site cannot be reset: the setup's session (cookies) is kept and reused, so
+            # the site does not see a log-in per test (real sites rate-limit log-ins)
+            key = json.dumps([c.model_dump() for c in setup], sort_keys=True)
+            session = self._sessions.get(key)
+            if session is None:
+                context, page = await self._run_setup(setup, trace=trace)
+                self._sessions[key] = dict(await context.storage_state())
+                return context, page
+            context = await self.browser.new_context(
+                self.target.base_url, trace=trace, storage_state=session
             )
             return context, await context.new_page()
         return await self._run_setup(setup, trace=trace)

@@ -570,7 +570,9 @@ def _query_words(entity: Entity | None) -> list[str]:
         return []
     counts: Counter[str] = Counter()
     for name in entity.examples:
-        for word in re.findall(r"[A-Za-z]{4,}", name):
+        # CamelCase names (wiki pages: TracGuide) are words too
+        spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
+        for word in re.findall(r"[A-Za-z]{4,}", spaced):
             counts[word] += 1
     return [w for w, _ in counts.most_common() if counts[w] >= 1][:5]
 
