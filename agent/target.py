@@ -68,9 +68,13 @@ def library_site_name(target: str) -> str:
 
 
 def scope_of(path: str) -> str:
-    """The folder a start path stands for: `/admin/` → `/admin/`, `/demo/issue` → `/demo/`."""
+    """The path prefix a start path stands for: `/admin/` → `/admin/`, `/library` →
+    `/library/` (a folder without its slash), `/app/index.php` → `/app/` (a file's folder)."""
     path = urlsplit(path).path or "/"
-    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+    if path.endswith("/"):
+        return path
+    last = path.rsplit("/", 1)[1]
+    return path.rsplit("/", 1)[0] + "/" if "." in last else path + "/"
 
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

@@ -4,6 +4,7 @@ seeded with a small library catalogue (full-text search on titles), served read-
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from pathlib import Path
@@ -56,6 +57,11 @@ def start(port: int | None = None) -> Served:
     log = home / "server.log"
     cmd = [str(python.parent / "datasette"), "serve", str(db), "-h", "127.0.0.1", "-p", str(port)]
     cmd += ["--setting", "sql_time_limit_ms", "3000"]
+    metadata = home / "metadata.json"  # full-text search on book titles
+    tables = {"books": {"fts_table": "books_fts", "fts_pk": "id", "label_column": "title"}}
+    tables["authors"] = {"label_column": "name"}
+    metadata.write_text(json.dumps({"databases": {"library": {"tables": tables}}}))
+    cmd += ["--metadata", str(metadata)]
     proc = spawn(cmd, log, cwd=home)
     base = f"http://127.0.0.1:{port}"
     wait_http(base + "/library")

@@ -20,8 +20,9 @@ def test_library_names_come_from_the_title_or_the_host_never_the_port() -> None:
 
 def test_scope_is_the_folder_of_the_start_path() -> None:
     assert scope_of("/admin/") == "/admin/"
-    assert scope_of("/demo/issue?@sort=id") == "/demo/"
-    assert scope_of("/library") == "/"
+    assert scope_of("/library") == "/library/"
+    assert scope_of("/demo/issue?@sort=id") == "/demo/issue/"
+    assert scope_of("/app/index.php") == "/app/"
 
 
 def test_parameter_names_are_short_words_not_sentences() -> None:
