@@ -71,6 +71,11 @@ def _search_field(form: FormFact) -> FieldFact | None:
     return None
 
 
+def _edits_account(form: FormFact, accounts: dict[str, str]) -> bool:
+    """A form that edits one of the given accounts (its user name is a field's value)."""
+    return any(f.value and f.value in accounts for f in form.inputs)
+
+
 def _submit_text(form: FormFact) -> str:
     button = primary_submit(form.submits)
     return button.text if button is not None else "Submit"
@@ -325,6 +330,8 @@ def propose(
             sig = sitemap.form_key(form)
             if kind is None or sig in known:
                 continue
+            if kind != "login" and _edits_account(form, accounts):
+                continue  # changing the explorer's own account would lock it out
             known.add(sig)
             if kind == "search" and "{" in sig[1]:
                 # a search scoped to one item (a project's issues): not handled by this policy
