@@ -258,8 +258,11 @@ class SkillLibrary:
         """
         with self._index.read() as session:
             verified = session.latest(site=site, status="verified")
-            site_names = set(session.names(site))
-        return self_contained(verified, site_names)
+            members = session.module_skills(site, texts=False)
+        # the members record which site skills each calls: no need to parse the code again
+        kept = self_contained(members, {m.name for m in members} | _callees(members))
+        names = {m.name for m in kept}
+        return [s for s in verified if s.name in names]
 
     def write_module(
         self, site: str, *, force: bool = False, changed: str | None = None
