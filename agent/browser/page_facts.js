@@ -80,7 +80,7 @@
   });
   const links = (docAll("a[href]")).map(a => ({
     href: a.href, text: a.innerText.trim().replace(/\s+/g, " "),
-    in_main: !!closest(a, "main, [role=main]"), in_nav: !!closest(a, "nav, [role=navigation], header, footer"), visible: visible(a),
+    in_main: !!closest(a, "main, [role=main]"), in_nav: !!closest(a, "nav, [role=navigation], header, footer, #header, #footer, .nav, .navbar, .menu, [id$=nav]"), visible: visible(a),
   }));
   const h1 = docOne("h1");
   const alerts = (docAll("[role=alert]")).filter(visible).map(e => e.innerText.trim());

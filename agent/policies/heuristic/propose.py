@@ -498,6 +498,8 @@ def _proposal_for(
                 spec.default = "None"
         biggest = max(sitemap.entities.values(), key=lambda e: len(e.examples), default=None)
         words = _query_words(biggest)
+        if len(words) < N_INPUTS:  # items named by numbers: words the search page lists
+            words = _text_words(page.text)
         if len(words) < N_INPUTS:
             return None
         base = [{"query": w} for w in words[:N_INPUTS]]
@@ -582,6 +584,12 @@ def _query_words(entity: Entity | None) -> list[str]:
         for word in re.findall(r"[A-Za-z]{4,}", spaced):
             counts[word] += 1
     return [w for w, _ in counts.most_common() if counts[w] >= 1][:5]
+
+
+def _text_words(text: str) -> list[str]:
+    """Words a page repeats (≥ 2 times, ≥ 4 letters, capitalised like names in a list)."""
+    counts: Counter[str] = Counter(re.findall(r"\b[A-Z][a-z]{3,}\b", text))
+    return [w for w, n in counts.most_common() if n >= 2][:5]
 
 
 def _describe(kind: str, submit: str, page: PageFacts, entity: Entity | None) -> str:
