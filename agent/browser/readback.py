@@ -3,6 +3,8 @@ row of one item (a cart line) with its texts and field values."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.async_api import Page
 
 from agent.browser.facts import PageFacts, generalise, page_facts
@@ -77,11 +79,18 @@ async def read_listing(page: Page) -> list[str]:
     return result_names(await page_facts(page))[1]
 
 
-async def results_locator(page: Page, expected: list[str]) -> str | None:
-    """The first candidate locator whose texts are exactly `expected` (order kept)."""
+async def results_locator(
+    page: Page, expected: list[str], pattern: str | None = None
+) -> str | None:
+    """The first candidate locator whose texts are exactly `expected` (order kept); last, the
+    links whose address starts like the results' pattern (`/library/books/{id}`)."""
     if not expected:
         return None
-    for source in CANDIDATES:
+    sources = list(CANDIDATES)
+    prefix = pattern.split("{")[0] if pattern else ""
+    if prefix.count("/") >= 2 and re.fullmatch(r"[\w/.-]+", prefix):
+        sources.append(f"page.locator('a[href^=\"{prefix}\"]')")
+    for source in sources:
         locator = eval(source, {"page": page})  # our own constant expressions
         try:
             texts = [" ".join(t.split()) for t in await locator.all_inner_texts()]

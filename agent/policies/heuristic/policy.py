@@ -212,7 +212,7 @@ class HeuristicPolicy:
         if proposal.returns and trajectory.error is None:
             pattern, names = result_names(await page_facts(page))
             practice.returned = names
-            practice.extraction = await results_locator(page, names)
+            practice.extraction = await results_locator(page, names, pattern)
             if pattern is not None:
                 self.state.result_patterns[proposal.id] = pattern
         return practice
