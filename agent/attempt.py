@@ -13,7 +13,7 @@ from agent.judge import JudgeChain, ground
 from agent.models import TaskProposal, VerificationReport
 from agent.policy import AttemptOutcome, Policy
 from agent.postconditions import RowEffect
-from agent.probe import BrowserProbe
+from agent.probe import CURRENT_PAGE, BrowserProbe
 from agent.verify import gather, redacted_inputs, verify
 from agent.workbench import SetupError, Workbench, resolve_args
 from skills_store import Provenance, TestRecord
@@ -120,7 +120,10 @@ async def attempt(
         )
         ev.rows_before = rows_before
         probe = BrowserProbe(wb, context, page)
-        proposal = _with_readback(proposal, [path.split("#")[0], *practice.readback])
+        pages = [path.split("#")[0], *practice.readback]
+        if wb.target.db_path is None:  # live: each test's own item is where its skill ends
+            pages.insert(0, CURRENT_PAGE)
+        proposal = _with_readback(proposal, pages)
         grounded, notes = await ground(proposal, ev, probe)
         proposal = proposal.model_copy(update={"postconditions": grounded})
         verdict = await judge.judge(proposal, ev, probe, path)

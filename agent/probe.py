@@ -12,6 +12,8 @@ from agent.browser.readback import read_listing, row_values
 from agent.sandbox import run_skill
 from agent.workbench import Workbench
 
+CURRENT_PAGE = "@current"  # a read-back page: wherever the skill ended, read fresh
+
 
 class BrowserProbe:
     def __init__(self, wb: Workbench, context: BrowserContext, page: Page) -> None:
@@ -20,8 +22,10 @@ class BrowserProbe:
         self.page = page
 
     async def _fresh(self, url: str) -> Page:
+        """`url` loaded anew in the run's context; `CURRENT_PAGE` is the address the skill
+        ended on (the item it created or changed), loaded anew, not the page as rendered."""
         page = await self.context.new_page()
-        await page.goto(url)
+        await page.goto(self.page.url if url == CURRENT_PAGE else url)
         return page
 
     async def text(self, url: str | None) -> tuple[str, str, str]:

@@ -242,3 +242,24 @@ async def test_an_open_skill_names_an_unknown_item_at_once(
         assert time.monotonic() - began < 5
     finally:
         await context.close()
+
+
+async def test_a_created_item_is_read_back_from_the_page_its_skill_ends_on(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    create = next(p for p in proposals if p.skill_name == "create_book")
+    result, _ = await attempt(wb, HeuristicPolicy(), create, "run")
+    assert result.verified, result.reason
+    report = (tmp_path / "run" / "attempts" / create.id / "verification.json").read_text()
+    assert (
+        '"url": "@current"'
+        in (tmp_path / "run" / "attempts" / create.id / "proposal.json").read_text()
+    )
+    titles = [c.inputs["title"] for c in create.positives()]
+    assert set(titles) <= set(app.state.books.values()), report[:500]
