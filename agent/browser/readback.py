@@ -40,7 +40,7 @@ def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
         ]
         # outside <main>, the app's own sections (/app/search, /app/new) are not one kind
         root = "/" if scope == "main" else _folder(facts.path)
-        found = _dominant(links, root)
+        found = _dominant(links, root, runs=scope == "page")
         if found[0] is not None:
             return found
     return None, []
@@ -51,7 +51,9 @@ def _folder(path: str) -> str:
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
 
 
-def _dominant(links: list, root: str = "/") -> tuple[str | None, list[str]]:  # type: ignore[type-arg]
+def _dominant(  # type: ignore[type-arg]
+    links: list, root: str = "/", *, runs: bool = False
+) -> tuple[str | None, list[str]]:
     if not links:
         return None, []
     paths = [link.href.split("?")[0].split("#")[0] for link in links]
@@ -64,6 +66,17 @@ def _dominant(links: list, root: str = "/") -> tuple[str | None, list[str]]:  # 
     if not counts:
         return None, []
     best = max(counts, key=lambda k: counts[k])
+    hits = [i for i, p in enumerate(rel) if patterns[p] == best]
+    if runs:  # outside <main>: the largest run of them, not a help link further down
+        groups: list[list[int]] = [[hits[0]]]
+        for i in hits[1:]:
+            if i - groups[-1][-1] <= 4:  # a few other links per row (author, comments) at most
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        keep = set(max(groups, key=len))
+        links = [link for i, link in enumerate(links) if i in keep]
+        rel = [p for i, p in enumerate(rel) if i in keep]
     names: list[str] = []
     targets: set[str] = set()
     for link, p in zip(links, rel, strict=True):
