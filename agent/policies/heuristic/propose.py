@@ -76,6 +76,16 @@ def _edits_account(form: FormFact, accounts: dict[str, str]) -> bool:
     return any(f.value and f.value in accounts for f in form.inputs)
 
 
+def _bulk_editor(form: FormFact) -> bool:
+    """A form holding a table as text (CSV rows in a textarea): submitting a test value would
+    replace every row."""
+    for f in form.inputs:
+        lines = [line for line in f.value.splitlines() if line.strip()]
+        if f.tag == "textarea" and len(lines) >= 2 and all("," in line for line in lines):
+            return True
+    return False
+
+
 def _submit_text(form: FormFact) -> str:
     button = primary_submit(form.submits)
     return button.text if button is not None else "Submit"
@@ -332,6 +342,8 @@ def propose(
                 continue
             if kind != "login" and _edits_account(form, accounts):
                 continue  # changing the explorer's own account would lock it out
+            if _bulk_editor(form):
+                continue  # overwriting a whole table's rows is not a task to practise
             known.add(sig)
             if kind == "search" and "{" in sig[1]:
                 # a search scoped to one item (a project's issues): not handled by this policy
