@@ -74,14 +74,16 @@ def _dominant(  # type: ignore[type-arg]
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        keep = set(max(groups, key=len))
+        run = max(groups, key=len)
+        # the run's span holds results of other kinds too (a ticket among wiki pages)
+        keep = {i for i in range(run[0], run[-1] + 1) if "{" in patterns[rel[i]]}
         links = [link for i, link in enumerate(links) if i in keep]
         rel = [p for i, p in enumerate(rel) if i in keep]
     names: list[str] = []
     targets: set[str] = set()
     for link, p in zip(links, rel, strict=True):
         # one name per item: the first link to it (not "12 comments" links to the same page)
-        if patterns[p] == best and p not in targets and link.text not in names:
+        if (runs or patterns[p] == best) and p not in targets and link.text not in names:
             targets.add(p)
             names.append(link.text)
     return best, names
