@@ -492,9 +492,10 @@ def _proposal_for(
         if not users:
             return None
         rows, negatives = account_rows(users)
-        if not user_field.required:  # else the browser refuses it (required_empty below)
-            empty = {**rows[0], "username": ""}
-            negatives.append((empty, f"{SITE_REFUSES} an empty user name"))
+        if not user_field.required or form.novalidate:  # else the browser refuses it (below)
+            # an account that does not exist, with a real password: the site must refuse it
+            unknown = {**rows[0], "username": f"no-such-user-{len(users)}9731"}
+            negatives.append((unknown, f"{SITE_REFUSES} an unknown user name"))
     if kind == "search":
         query = _search_field(form)
         assert query is not None
@@ -531,10 +532,11 @@ def _proposal_for(
     # one account is one input: a login is then proven by it plus the inputs it must refuse
     if len(rows) < N_INPUTS and specs and not (kind == "login" and negatives):
         return None
-    if kind in ("entity", "page", "register", "row", "login"):
+    browser_checks = not form.novalidate
+    if kind in ("entity", "page", "register", "row") or (kind == "login" and browser_checks):
         required = {f.name for f in form.inputs if f.required and not f.readonly}
         negatives += required_empty(
-            rows[0], plan["fields"], required, browser_checks=not form.novalidate
+            rows[0], plan["fields"], required, browser_checks=browser_checks
         )
     if kind == "register" and accounts:
         user = next((s for s in plan["fields"] if "user" in s["param"]), None)
