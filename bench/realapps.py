@@ -198,7 +198,8 @@ def run_app(name: str, out: Path) -> dict[str, Any]:
         checks = asyncio.run(check_all(served, library, run_dir, name)) if verified else []
         return {
             "app": name,
-            "crashed": done.returncode != 0,
+            # a clear stop (login failed, nothing to explore) exits non-zero without a traceback
+            "crashed": "Traceback" in done.stdout + done.stderr,
             "exit": done.returncode,
             "why": (done.stdout + done.stderr).strip().splitlines()[-1] if done.returncode else "",
             "verified": [a["skill"] for a in summary["attempts"] if a["verified"]],
