@@ -75,8 +75,14 @@ def _dominant(  # type: ignore[type-arg]
             else:
                 groups.append([i])
         run = max(groups, key=len)
-        # the run's span holds results of other kinds too (a ticket among wiki pages)
-        keep = {i for i in range(run[0], run[-1] + 1) if "{" in patterns[rel[i]]}
+        # the run's span holds results of other kinds too (a ticket among wiki pages), and
+        # so do item links right before or after it
+        first, last = run[0], run[-1]
+        while first > 0 and "{" in patterns[rel[first - 1]]:
+            first -= 1
+        while last + 1 < len(rel) and "{" in patterns[rel[last + 1]]:
+            last += 1
+        keep = {i for i in range(first, last + 1) if "{" in patterns[rel[i]]}
         links = [link for i, link in enumerate(links) if i in keep]
         rel = [p for i, p in enumerate(rel) if i in keep]
     names: list[str] = []
