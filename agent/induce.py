@@ -19,11 +19,12 @@ if await problems.count() > 0:
     raise RuntimeError(await problems.first.inner_text())
 """
 
-# the site's error reports: role=alert, and the error boxes sites show without it (the same
-# list page facts read as errors)
+# the site's error reports: role=alert (not on a heading: "There is one matching page" is an
+# announcement), and the error boxes sites show without it (the list page facts reads)
 ERROR_NOTICES = (
-    "[role=alert], .error-message, .errorlist, .errornote, .alert-danger, .alert-error, "
-    ".flash-error, .system-message:not([id=notice]), [id=warning], .messages .error"
+    "[role=alert]:not(h1, h2, h3, h4, h5, h6), .error-message, .errorlist, .errornote, "
+    ".alert-danger, .alert-error, .flash-error, .system-message:not([id=notice]), "
+    "[id=warning], .messages .error"
 )
 
 

@@ -83,7 +83,7 @@
     in_main: !!closest(a, "main, [role=main]"), in_nav: !!closest(a, "nav, [role=navigation], header, footer, #header, #footer, .nav, .navbar, .menu, [id$=nav]"), visible: visible(a),
   }));
   const h1 = docOne("h1");
-  const alerts = (docAll("[role=alert]")).filter(visible).map(e => e.innerText.trim());
+  const alerts = (docAll("[role=alert]:not(h1, h2, h3, h4, h5, h6)")).filter(visible).map(e => e.innerText.trim());
   const statuses = (docAll("[role=status]")).filter(visible).map(e => e.innerText.trim());
   // the site's own notices: live regions, flash/message boxes (success and error alike)
   const NOTICE = "[aria-live], [role=status], .flash, .flashes, .notice, .notification, .messages, " +
