@@ -80,8 +80,11 @@ def _bulk_editor(form: FormFact) -> bool:
     """A form holding a table as text (CSV rows in a textarea): submitting a test value would
     replace every row."""
     for f in form.inputs:
-        lines = [line for line in f.value.splitlines() if line.strip()]
-        if f.tag == "textarea" and len(lines) >= 2 and all("," in line for line in lines):
+        lines = [line.strip() for line in f.value.splitlines() if line.strip()]
+        if f.tag != "textarea" or not lines:
+            continue
+        header = re.fullmatch(r"\w+(,\w+)+", lines[0]) is not None  # id,name,order
+        if header or (len(lines) >= 2 and all("," in line for line in lines)):
             return True
     return False
 
