@@ -180,8 +180,8 @@ def induce(
     else:
         # the selector list is the framework's fixed error boxes (no item ids); written as
         # short string pieces so the generated module stays within the line length
-        pieces = textwrap.wrap(ERROR_NOTICES, 70, drop_whitespace=False)
-        selector = "(\n    " + "\n    ".join(repr(p) for p in pieces) + "\n)"
+        pieces = textwrap.wrap(ERROR_NOTICES, 70, drop_whitespace=False, break_on_hyphens=False)
+        selector = "\n    " + "\n    ".join(repr(p) for p in pieces) + "\n"
         body.append(ALERT_CHECK.rstrip().replace("ERROR_NOTICES", selector))
     if results_expr:
         returns = "list[str]"
