@@ -72,8 +72,13 @@ def _search_field(form: FormFact) -> FieldFact | None:
 
 
 def _edits_account(form: FormFact, accounts: dict[str, str]) -> bool:
-    """A form that edits one of the given accounts (its user name is a field's value)."""
-    return any(f.value and f.value in accounts for f in form.inputs)
+    """A form that edits an existing account: one of the given accounts (its user name is a
+    field's value), or any account (a password field beside filled-in text fields)."""
+    if any(f.value and f.value in accounts for f in form.inputs):
+        return True
+    has_password = any(f.type == "password" for f in form.inputs)
+    filled = any(f.value.strip() for f in form.inputs if f.type in ("text", "email"))
+    return has_password and filled
 
 
 def _bulk_editor(form: FormFact) -> bool:
