@@ -91,31 +91,22 @@ async def mutation_report(
             if only is not None and not only(mutant):
                 continue
             why = equivalence(mutant, proposal)
-            if why is not None:
-                result = MutantResult(
-                    skill=skill.name,
-                    kind=mutant.kind,
-                    step=mutant.step,
-                    description=mutant.description,
-                    killed=False,
-                    equivalent=why,
+            killed, reason = False, ""
+            if why is None:  # equivalent mutants are listed, not run
+                candidate = CandidateSkill(
+                    site=wb.site, name=skill.name, code=mutant.code, proposal_id=proposal.id
                 )
-                report.results.append(result)
-                if on_result is not None:
-                    on_result(result)
-                continue
-            candidate = CandidateSkill(
-                site=wb.site, name=skill.name, code=mutant.code, proposal_id=proposal.id
-            )
-            verification = await verify(wb, candidate, proposal)
-            killed = not verification.passed
+                verification = await verify(wb, candidate, proposal)
+                killed = not verification.passed
+                reason = verification.failure[:300] if killed else ""
             result = MutantResult(
                 skill=skill.name,
                 kind=mutant.kind,
                 step=mutant.step,
                 description=mutant.description,
                 killed=killed,
-                reason=verification.failure[:300] if killed else "",
+                reason=reason,
+                equivalent=why,
             )
             report.results.append(result)
             if on_result is not None:
