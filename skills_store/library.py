@@ -290,10 +290,9 @@ class SkillLibrary:
                     if stale:
                         self._recheck(site, stale)
                     return state
-                if changed is not None and current and state is not None:
-                    patched = self._patch(site, path, state, generation, changed)
-                    if patched is not None:
-                        return patched
+                # Patching the file for one change (`_patch`) left the recorded fingerprint
+                # disagreeing with the module under 8 concurrent writers: render it whole until
+                # that race is found (correctness over the single-add speed-up).
             return self._write_whole(site, path, force=force)
 
     def _write_whole(self, site: str, path: Path, *, force: bool) -> ModuleState:
