@@ -6,7 +6,6 @@ logged in with the verified login skill, then with state built by verified "addâ
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 from playwright.async_api import Page
@@ -19,7 +18,7 @@ from agent.errors import TargetError
 from agent.models import CandidateSkill, SetupCall, TaskProposal, VerificationReport
 from agent.policies.heuristic.plan import HeuristicPlan
 from agent.policies.heuristic.practise import practise
-from agent.policies.heuristic.propose import propose, static_pages
+from agent.policies.heuristic.propose import key_of, propose, static_pages
 from agent.policies.heuristic.sitemap import SiteMap, Skipped, crawl
 from agent.policy import AttemptOutcome, Practice
 from agent.workbench import SECRET_PREFIX, Workbench
@@ -30,8 +29,8 @@ class HeuristicState(BaseModel):
     phase: str = "first"  # first (log in, search) | rest | advance (to the next round)
     setup: list[SetupCall] = Field(default_factory=list)
     sitemap: SiteMap | None = None
-    done: set[str] = Field(default_factory=set)
-    tried: set[tuple[str, int]] = Field(default_factory=set)
+    done: set[tuple[Any, ...]] = Field(default_factory=set)  # form/link keys verified
+    tried: set[tuple[tuple[Any, ...], int]] = Field(default_factory=set)  # (key, setup size)
     names: set[str] = Field(default_factory=set)
     verified: dict[str, TaskProposal] = Field(default_factory=dict)
     login: SetupCall | None = None
@@ -69,8 +68,7 @@ class HeuristicPolicy:
             if st.sitemap is None:
                 st.sitemap = await self._crawl(wb)
             setup_key = len(st.setup)
-            known = {eval_key(k) for k in st.done}
-            known |= {eval_key(k) for (k, n) in st.tried if n == setup_key}
+            known = set(st.done) | {k for (k, n) in st.tried if n == setup_key}
             proposals = propose(
                 st.sitemap,
                 accounts=wb.target.accounts,
@@ -93,7 +91,7 @@ class HeuristicPolicy:
             else:
                 st.phase = "advance"
             for p in proposals:
-                st.tried.add((p.key, setup_key))
+                st.tried.add((key_of(_plan(p)), setup_key))
             if proposals:
                 return proposals
         return None
@@ -232,7 +230,7 @@ class HeuristicPolicy:
             if _plan(proposal).kind == "login" and st.login is None:
                 st.login_failure = outcome.reason or outcome.stage
             return
-        st.done.add(proposal.key)
+        st.done.add(key_of(_plan(proposal)))
         st.names.add(proposal.skill_name)
         st.verified[proposal.skill_name] = proposal
         kind = _plan(proposal).kind
@@ -246,8 +244,3 @@ class HeuristicPolicy:
         pattern = st.result_patterns.get(proposal.id)
         if kind == "search" and pattern:
             st.search = (proposal.skill_name, pattern)
-
-
-def eval_key(key: str) -> tuple[Any, ...]:
-    """A proposal key back to the tuple the proposer compares (it is the tuple's repr)."""
-    return ast.literal_eval(key)

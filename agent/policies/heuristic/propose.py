@@ -574,7 +574,7 @@ def _proposal_for(
         start_url=plan["page"],
         params=specs,
         plan=typed,
-        key=repr(_key_of(typed)),
+        key=repr(key_of(typed)),
         test_cases=test_cases(rows, negatives),
         postconditions=postconditions(
             kind,
@@ -690,7 +690,7 @@ def _navigation(
     return out
 
 
-def _key_of(plan: HeuristicPlan) -> tuple[Any, ...]:
+def key_of(plan: HeuristicPlan) -> tuple[Any, ...]:
     if plan.kind == "open":
         assert plan.entity is not None
         return ("open", plan.entity["pattern"])
