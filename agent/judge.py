@@ -100,8 +100,22 @@ async def _ground_readback(pc: RowEffect, ev: Evidence, probe: Probe) -> PageSho
         candidate = PageShows(params=params, where="readback", url=url, row=True)
         check = await evaluate(candidate, ev, probe, "")
         if check.passed and not _shown_before(candidate, ev, url):
-            return candidate
+            return await _ground_fields(candidate, ev, probe)
     return None
+
+
+async def _ground_fields(pc: PageShows, ev: Evidence, probe: Probe) -> PageShows:
+    """The read-back row's fields that show each value (a saved settings form shows every value
+    in its own field): verification then wants each value in that field again, so a skill that
+    puts the values in each other's fields fails."""
+    assert pc.url is not None
+    fields = await probe.row_fields(pc.url, str(ev.inputs[pc.params[0]])) or []
+    found: dict[str, list[str]] = {}
+    for p in pc.params:
+        names = [n for n, v in fields if n and shown([v], ev.inputs[p], ev.choices.get(p))]
+        if names:
+            found[p] = list(dict.fromkeys(names))
+    return pc.model_copy(update={"fields": found}) if found else pc
 
 
 def _shown_before(pc: PageShows, ev: Evidence, url: str) -> bool:

@@ -44,6 +44,9 @@ class PageShows(BaseModel):
     candidates: list[str] = Field(default_factory=list)  # read-back pages to choose from
     row: bool = False  # params[0] names a row (a cart line) that must show the other values
     absent: bool = False  # the row named by params[0] must be gone
+    # param -> the row's fields that showed its value when grounded (a settings form): the
+    # value must be in one of them again, not in another field's place
+    fields: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class UrlMatches(BaseModel):
@@ -94,6 +97,10 @@ class Probe(Protocol):
 
     async def row_values(self, url: str, key: str) -> list[str] | None:
         """Texts and field values of the row-like element on `url` that names `key`."""
+        ...
+
+    async def row_fields(self, url: str, key: str) -> list[tuple[str, str]] | None:
+        """(field name, value) of the fields of that row-like element."""
         ...
 
     async def login(self, skill: str, username: str, password: str) -> str | None:
@@ -326,15 +333,40 @@ async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
             return Check(
                 kind=pc.kind, passed=False, reason=f"{pc.url} has no row for {ev.inputs[key]!r}"
             )
-        missing = [p for p in rest if not shown(values, ev.inputs[p], ev.choices.get(p))]
+        observed: dict[str, list[str]] = {key: [pc.url]}
+        missing = []
+        fielded = [p for p in params if pc.fields.get(p)]
+        fields = await probe.row_fields(pc.url, str(ev.inputs[key])) if fielded else []
+        for p in params:
+            if p in fielded:
+                # in the field that showed it when grounded, not in another field's place
+                names = [
+                    n
+                    for n, v in fields or []
+                    if n in pc.fields[p] and shown([v], ev.inputs[p], ev.choices.get(p))
+                ]
+                if names:
+                    observed[p] = [f"{pc.url}#{n}" for n in names]
+                else:
+                    missing.append(p)
+            elif p != key:
+                if shown(values, ev.inputs[p], ev.choices.get(p)):
+                    observed[p] = [pc.url]
+                else:
+                    missing.append(p)
         ok = not missing
         return Check(
             kind=pc.kind,
             passed=ok,
             reason=f"{pc.url}: row {ev.inputs[key]!r} "
             + ("shows " + ", ".join(f"{p}={ev.inputs[p]!r}" for p in rest) if ok else "")
-            + (f"lacks {', '.join(f'{p}={ev.inputs[p]!r}' for p in missing)}" if missing else ""),
-            observed={p: [pc.url] for p in params if p not in missing},
+            + (
+                f"lacks {', '.join(f'{p}={ev.inputs[p]!r}' for p in missing)}"
+                + (" in its own field" if set(missing) & set(fielded) else "")
+                if missing
+                else ""
+            ),
+            observed={p: seen for p, seen in observed.items() if p not in missing},
         )
     url = pc.url if pc.where == "readback" else None
     _path, heading, body = await probe.text(url)

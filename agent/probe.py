@@ -8,7 +8,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page
 
 from agent.browser.facts import page_facts
-from agent.browser.readback import read_listing, row_values
+from agent.browser.readback import read_listing, row_fields, row_values
 from agent.sandbox import run_skill
 from agent.workbench import Workbench
 
@@ -50,6 +50,13 @@ class BrowserProbe:
         page = await self._fresh(url)
         try:
             return await row_values(page, key)
+        finally:
+            await page.close()
+
+    async def row_fields(self, url: str, key: str) -> list[tuple[str, str]] | None:
+        page = await self._fresh(url)
+        try:
+            return await row_fields(page, key)
         finally:
             await page.close()
 

@@ -150,23 +150,39 @@ ROW_SCRIPT = """(key) => {
   }
   best = best || page;
   if (!best) return null;
-  const out = best.innerText.split("\\n").map((s) => s.trim()).filter(Boolean);
+  const texts = best.innerText.split("\\n").map((s) => s.trim()).filter(Boolean);
+  // each field's value under the field's own name: a value in another field's place is
+  // not the same effect (a skill that swaps two fields)
+  const fields = [];
   for (const f of best.querySelectorAll("input, select, textarea")) {
     if (f.type === "hidden" || f.type === "password") continue;
+    const label = f.labels && f.labels[0] ? f.labels[0].innerText.trim() : "";
+    const name = f.getAttribute("name") || f.getAttribute("id") || label;
     if (f.tagName === "SELECT") {
       const o = f.options[f.selectedIndex];
-      if (o) out.push(o.label);
+      if (o) fields.push([name, o.label]);
     } else if (f.type === "checkbox" || f.type === "radio") {
-      if (f.checked) out.push(f.value);
+      if (f.checked) fields.push([name, f.value]);
     } else {
-      out.push(f.value);
+      fields.push([name, f.value]);
     }
   }
-  return out;
+  return {texts, fields};
 }"""
+
+
+async def _row(page: Page, key: str) -> dict[str, list] | None:  # type: ignore[type-arg]
+    return await page.evaluate(ROW_SCRIPT, key)
 
 
 async def row_values(page: Page, key: str) -> list[str] | None:
     """Texts and field values of the smallest row-like element holding an element whose text is
     exactly `key` (the cart line of a product); None when no such row."""
-    return await page.evaluate(ROW_SCRIPT, key)
+    row = await _row(page, key)
+    return None if row is None else [*row["texts"], *(v for _, v in row["fields"])]
+
+
+async def row_fields(page: Page, key: str) -> list[tuple[str, str]] | None:
+    """(field name, value) of every field of the row `row_values` reads; None when no row."""
+    row = await _row(page, key)
+    return None if row is None else [(str(n), str(v)) for n, v in row["fields"]]

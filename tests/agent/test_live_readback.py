@@ -93,7 +93,13 @@ async def test_live_cart_skill_is_read_back_and_its_faulty_variants_fail(
         await context.close()
     assert notes == []
     assert grounded == [
-        PageShows(params=["product", "quantity"], where="readback", url="/cart", row=True)
+        PageShows(
+            params=["product", "quantity"],
+            where="readback",
+            url="/cart",
+            row=True,
+            fields={"quantity": ["quantity"]},  # the cart line's quantity box
+        )
     ]
 
     proposal = _proposal(grounded[0])

@@ -1,8 +1,8 @@
 """A tiny app with the habits of real ones, mounted under /lib/: no <main>, items at
 `/lib/book12`, a sidebar login form with a "remember me" box, error boxes without role=alert,
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
-and disabled fields, a preferences form that saves in place, a form whose inputs clobber its
-properties, a page that answers 500 and one whose script breaks page reading."""
+and disabled fields, a preferences form (two fields) that saves in place, a form whose inputs
+clobber its properties, a page that answers 500 and one whose script breaks page reading."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class State:
         }
     )
     realname: str = "Ada"
+    city: str = "London"
     created: list[str] = field(default_factory=list)
 
 
@@ -123,9 +124,11 @@ def build_app(state: State) -> Starlette:
         if request.method == "POST":
             form = await request.form()
             state.realname = str(form.get("realname", ""))
+            state.city = str(form.get("city", ""))
             notice = "Your preferences were saved"
         body = f"""<h1>Preferences</h1><form method="post" action="/lib/prefs">
         <label>Real name <input name="realname" value="{html.escape(state.realname)}"></label>
+        <label>City <input name="city" value="{html.escape(state.city)}"></label>
         <button>Save</button></form>"""
         return _page("Preferences", body, request, notice)
 

@@ -263,3 +263,37 @@ async def test_a_created_item_is_read_back_from_the_page_its_skill_ends_on(
     )
     titles = [c.inputs["title"] for c in create.positives()]
     assert set(titles) <= set(app.state.books.values()), report[:500]
+
+
+async def test_a_settings_form_read_back_wants_each_value_in_its_own_field(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    from agent.models import CandidateSkill
+    from agent.mutants import make_mutants
+    from agent.postconditions import PageShows
+    from agent.verify import verify
+
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    prefs = next(p for p in proposals if p.start_url == "/lib/prefs")
+    assert [p.name for p in prefs.params] == ["real_name", "city"]
+    result, grounded = await attempt(wb, HeuristicPolicy(), prefs, "run")
+    assert result.verified, result.reason
+    shows = grounded.postconditions[0]
+    assert isinstance(shows, PageShows)
+    assert shows.fields == {"real_name": ["realname"], "city": ["city"]}
+
+    # the page shows both values after a run that swaps them: each must be in its own field
+    code = (tmp_path / "run" / "attempts" / prefs.id / "candidate.py").read_text()
+    examples = {p: [c.inputs[p] for c in prefs.positives()] for p in ("real_name", "city")}
+    swap = next(
+        m for m in make_mutants(code, prefs.skill_name, examples) if m.kind == "swap_params"
+    )
+    bad = CandidateSkill(site="fixture", name=prefs.skill_name, code=swap.code, proposal_id="p")
+    report = await verify(wb, bad, grounded)
+    assert not report.passed
+    assert "in its own field" in report.failure, report.failure
