@@ -260,6 +260,13 @@ def explore(
         str | None,
         typer.Option(help="Path prefix to stay under (default: the URL's folder; '/' = all)."),
     ] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Continue an interrupted run in this run folder.")
+    ] = None,
+    max_calls: Annotated[int | None, typer.Option(help="Model-call budget (llm).")] = None,
+    max_tokens: Annotated[int | None, typer.Option(help="Token budget (llm).")] = None,
+    max_minutes: Annotated[float | None, typer.Option(help="Wall-time budget (llm).")] = None,
+    max_steps: Annotated[int, typer.Option(help="Steps per practise (llm).")] = 8,
 ) -> None:
     """Explore a site and store verified skills in the library."""
     from agent.explore import explore as run_explore
@@ -279,20 +286,16 @@ def explore(
         if not password:
             raise SkillwrightError("--username needs the password in $SKILLWRIGHT_PASSWORD")
         accounts = {username: password}
-    if policy == "llm":
+    if policy == "llm" and not spec:
         raise SkillwrightError(
-            "the LLM exploration policy is not available in this version; use --policy heuristic"
+            "--policy llm needs a model: pass --llm SPEC or set $SKILLWRIGHT_LLM"
         )
+    chosen = "llm" if policy == "llm" or (policy == "auto" and spec) else "heuristic"
     if policy == "auto":
-        if spec:
-            console.print(
-                "[yellow]note:[/] an LLM is configured but the LLM policy is not available yet; "
-                "exploring with the heuristic policy (no LLM)."
-            )
-        else:
-            console.print(
-                "[dim]no LLM configured: exploring with the heuristic policy (no LLM).[/]"
-            )
+        console.print(
+            f"[dim]policy auto: {'LLM ' + str(spec) if spec else 'no LLM configured'} → "
+            f"exploring with the {chosen} policy.[/]"
+        )
     if "://" not in target and target not in BUNDLED_SITES:
         raise SkillwrightError(
             f"unknown target {target!r}: use a bundled site ({', '.join(BUNDLED_SITES)}) "
@@ -303,6 +306,13 @@ def explore(
     from agent.interrupts import Interrupted
     from agent.target import library_site_name
 
+    if resume is not None and not (resume / "summary.json").exists():
+        raise SkillwrightError(f"--resume {resume}: not a run folder (no summary.json)")
+    explore_policy = None
+    if chosen == "llm":
+        explore_policy = _llm_policy(
+            spec, target, iterations, max_steps, max_calls, max_tokens, max_minutes
+        )
     lib = SkillLibrary(library_path(library))
     try:
         with RichReporter(console) as reporter:
@@ -310,6 +320,8 @@ def explore(
                 run_explore(
                     target,
                     lib,
+                    policy=explore_policy,
+                    resume=resume,
                     out=out,
                     iterations=iterations,
                     max_pages=max_pages,
@@ -325,6 +337,9 @@ def explore(
         exc.message = f"interrupted: the library at {lib.path} keeps {kept} verified skills"
         raise
     _skills_table(lib, summary.site, title=f"Verified skills for {summary.site}")
+    _stage_table(summary)
+    if summary.stopped:
+        console.print(f"[yellow]stopped early:[/] {summary.stopped}")
     console.print(
         f"{len(summary.verified)} skills verified this run, "
         f"{len(summary.attempts) - len(summary.verified)} rejected; "
@@ -365,6 +380,66 @@ def _nothing_verified_reason(summary: Any) -> str:
     if pages == 0:
         return "nothing was crawled under the start page (no HTML page answered on the origin)"
     return f"{pages} pages crawled, but none has a form, search or list to practise on"
+
+
+def _llm_policy(
+    spec: str | None,
+    target: str,
+    iterations: int,
+    max_steps: int,
+    max_calls: int | None,
+    max_tokens: int | None,
+    max_minutes: float | None,
+) -> Any:
+    """The LLM policy over a budgeted model; a bundled site's passwords are secrets that no
+    cassette may hold."""
+    from agent.llm import from_spec
+    from agent.llm.budget import Budgeted, Limits
+    from agent.policies import make_policy
+    from sites.registry import BUNDLED_SITES, get_site
+
+    secrets = list(get_site(target).accounts.values()) if target in BUNDLED_SITES else []
+    if os.environ.get("SKILLWRIGHT_PASSWORD"):
+        secrets.append(os.environ["SKILLWRIGHT_PASSWORD"])
+    model = Budgeted(
+        from_spec(spec, secrets=secrets),
+        Limits(
+            calls=max_calls,
+            tokens=max_tokens,
+            seconds=max_minutes * 60 if max_minutes is not None else None,
+        ),
+    )
+    return make_policy("llm", iterations=iterations, model=model, max_steps=max_steps)
+
+
+def _stage_table(summary: Any) -> None:
+    """How far each attempt got: proposed / practised / judged / induced / verified / stored."""
+    order = ["practise", "judge", "induce", "verify", "store"]
+    reached = Counter(a.stage for a in summary.attempts)
+    past = {s: sum(reached[t] for t in order[i:]) for i, s in enumerate(order)}
+    table = Table(
+        "proposed",
+        "practised",
+        "judged ok",
+        "induced",
+        "verified",
+        "stored",
+        "model calls",
+        "tokens in/out",
+        title="Exploration",
+    )
+    stored = reached["store"]
+    table.add_row(
+        str(len(summary.attempts)),
+        str(past["practise"]),
+        str(past["induce"]),
+        str(past["verify"]),
+        str(stored),
+        str(stored),
+        str(summary.model_calls),
+        f"{summary.tokens_in}/{summary.tokens_out}",
+    )
+    console.print(table)
 
 
 def _check_llm(spec: str) -> None:

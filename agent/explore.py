@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from agent.artifacts import new_run_dir, write_json
 from agent.attempt import AttemptResult, attempt, outcome
 from agent.browser import BrowserSession
+from agent.errors import TargetError
 from agent.judge import JudgeChain
+from agent.llm.budget import BudgetExhausted
 from agent.models import TaskProposal
 from agent.policies import make_policy
 from agent.policy import Policy
@@ -25,6 +27,10 @@ class ExploreSummary(BaseModel):
     run_dir: str
     policy: str
     attempts: list[AttemptResult] = Field(default_factory=list)
+    stopped: str | None = None  # why the run ended early (a spent budget)
+    model_calls: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
     proposals: list[TaskProposal] = Field(default_factory=list, exclude=True)  # as verified
 
     @property
@@ -45,6 +51,29 @@ class Reporter:
         pass
 
 
+def _resumed(run_dir: Path, fresh: ExploreSummary, policy: Policy) -> ExploreSummary:
+    path = run_dir / "summary.json"
+    if not path.exists():
+        raise TargetError(f"--resume {run_dir}: no summary.json there (not a run folder)")
+    old = ExploreSummary.model_validate_json(path.read_text())
+    if old.site != fresh.site or old.policy != fresh.policy:
+        raise TargetError(
+            f"--resume {run_dir}: that run explored {old.site} with {old.policy}, "
+            f"not {fresh.site} with {fresh.policy}"
+        )
+    load_state = getattr(policy, "load_state", None)
+    if load_state is not None:
+        load_state(run_dir)
+    return fresh.model_copy(update={"attempts": old.attempts, "stopped": None})
+
+
+def _count_usage(summary: ExploreSummary, policy: Policy) -> None:
+    model = getattr(policy, "model", None)
+    summary.model_calls = int(getattr(model, "calls", 0))
+    summary.tokens_in = int(getattr(model, "tokens_in", 0))
+    summary.tokens_out = int(getattr(model, "tokens_out", 0))
+
+
 async def explore_target(
     target: Target,
     library: SkillLibrary,
@@ -56,11 +85,16 @@ async def explore_target(
     browser: BrowserSession | None = None,
     policy: Policy | None = None,
     judge: JudgeChain | None = None,
+    resume: bool = False,
 ) -> ExploreSummary:
-    """Explore an opened target with `policy` (default: heuristic) and store verified skills."""
+    """Explore an opened target with `policy` (default: heuristic) and store verified skills.
+    With `resume`, `run_dir` is an interrupted run: its attempts are kept and the policy
+    continues from its saved state."""
     reporter = reporter or Reporter()
     policy = policy or make_policy("heuristic", iterations=iterations, max_pages=max_pages)
     summary = ExploreSummary(site=target.name, run_dir=str(run_dir), policy=policy.name)
+    if resume:
+        summary = _resumed(run_dir, summary, policy)
     own_browser = browser is None
     session = browser or BrowserSession()
     if own_browser:
@@ -75,14 +109,26 @@ async def explore_target(
             reporter.total(len(proposals))
             for proposal in proposals:
                 reporter.stage(f"{proposal.skill_name}: practise → verify")
-                result, grounded = await attempt(wb, policy, proposal, summary.run_dir, judge)
+                try:
+                    result, grounded = await attempt(wb, policy, proposal, summary.run_dir, judge)
+                except BudgetExhausted as exc:
+                    summary.stopped = str(exc)
+                    break
                 summary.attempts.append(result)
                 if result.verified:
                     summary.proposals.append(grounded)
                 reporter.attempt(result)
                 write_json(wb.run_dir / "summary.json", summary)
                 policy.learn(outcome(result, grounded))
+                save_state = getattr(policy, "save_state", None)
+                if save_state is not None:
+                    save_state(wb.run_dir)
+            if summary.stopped:
+                break
+    except BudgetExhausted as exc:
+        summary.stopped = str(exc)
     finally:
+        _count_usage(summary, policy)
         if own_browser:
             await session.__aexit__(None, None, None)
     write_json(run_dir / "summary.json", summary)
@@ -103,6 +149,7 @@ async def explore(
     policy: Policy | None = None,
     site_name: str | None = None,
     scope: str | None = None,
+    resume: Path | None = None,
 ) -> ExploreSummary:
     """Open `target_name` (bundled site or URL), explore it, stop the site. A URL is explored
     from its path, under its folder (`scope` widens it); `site_name` names the library module."""
@@ -112,7 +159,7 @@ async def explore(
     try:
         if on_target is not None:
             on_target(target)
-        run_dir = new_run_dir(out, target.name)
+        run_dir = resume if resume is not None else new_run_dir(out, target.name)
         return await explore_target(
             target,
             library,
@@ -121,6 +168,7 @@ async def explore(
             max_pages=max_pages,
             reporter=reporter,
             policy=policy,
+            resume=resume is not None,
         )
     finally:
         await target.close()
