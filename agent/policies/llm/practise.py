@@ -7,7 +7,7 @@ a step (policy refusal, timeout, a failed click) come back as the next observati
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +94,12 @@ async def step_loop(
     proposal_id: str = "task",
     stage: str = "practise",
     runner: StepRunner | None = None,
+    stop: Callable[[Page], Awaitable[bool]] | None = None,
 ) -> LoopResult:
-    """Run the task on `page` step by step; the records make the trajectory."""
+    """Run the task on `page` step by step; the records make the trajectory.
+
+    `stop(page)`, checked after each step, ends the loop early when the page says the task is
+    over (a MiniWoB episode that has ended: acting on would start a new one)."""
     runner = runner or StepRunner(page, skills, shown=shown, inputs=inputs)
     trajectory = Trajectory(proposal_id=proposal_id, inputs=dict(shown))
     result = LoopResult(trajectory=trajectory)
@@ -147,6 +151,8 @@ async def step_loop(
         await _save_shot(folder, n, page)
         _save(folder, log, prompt, completion.text)
         if reply.done and not log.error:
+            break
+        if stop is not None and await stop(page):
             break
     else:
         if result.model_error is None:
