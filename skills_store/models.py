@@ -47,6 +47,7 @@ class Provenance(BaseModel):
     source_task: str | None = None
     trajectory_path: str | None = None
     model: str | None = None
+    form: Literal["ui", "url"] | None = None  # how the skill reaches its page (URL promotion)
 
 
 class SkillParam(BaseModel):

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from agent.artifacts import write_json
 from agent.browser.observation import observe
 from agent.browser.readback import read_listing, results_locator
+from agent.errors import SkillwrightError
 from agent.llm.errors import LLMError
 from agent.models import CandidateSkill, SetupCall, TaskProposal, VerificationReport
 from agent.policies.llm.drafts import ProposalBatch, Rejected, RepairReply, to_proposal
@@ -21,7 +22,8 @@ from agent.policies.llm.practise import step_loop, task_text
 from agent.policies.llm.survey import clip, survey
 from agent.policies.llm.templates import render
 from agent.policy import AttemptOutcome, Practice
-from agent.workbench import SECRET_PREFIX, SetupError, Workbench
+from agent.sandbox import compile_skill
+from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
 from skills_store.policy import PolicyViolation, check_skill_code
 
 
@@ -54,7 +56,9 @@ class LLMPolicy:
         per_round: int = 6,
         max_steps: int = 8,
         state: LLMState | None = None,
+        confirm_with_skill: bool = True,
     ) -> None:
+        self.confirm_with_skill = confirm_with_skill
         self.model = model
         self.iterations = iterations
         self.per_round = per_round
@@ -240,6 +244,62 @@ class LLMPolicy:
         if parsed.name != candidate.name:
             return None
         return candidate.model_copy(update={"code": code})
+
+    # -- confirm (ASI's check) ---------------------------------------------------------------
+
+    async def confirm(
+        self, wb: Workbench, proposal: TaskProposal, candidate: CandidateSkill
+    ) -> str | None:
+        """Re-solve the originating task with the new skill available: it must succeed and call
+        the skill with the task's inputs. None when it does; else why not."""
+        if not self.confirm_with_skill:
+            return None
+        library = wb.skills()
+        try:
+            parsed = check_skill_code(candidate.code, allowed_calls=set(library))
+            fn = compile_skill(candidate.code, candidate.name, library=library)
+        except (PolicyViolation, SyntaxError, SkillwrightError) as exc:
+            return f"the verified code does not compile for re-use: {exc}"
+        first = parsed.docstring.splitlines()[0] if parsed.docstring else ""
+        signatures = {
+            **self._signatures(wb),
+            candidate.name: f"{parsed.signature.removesuffix(':')} — {first}",
+        }
+        case = proposal.positives()[-1]
+        try:
+            inputs = resolve_args(case.inputs, wb.target.accounts)
+            context, page = await wb.fresh_page(proposal.setup)
+        except SetupError as exc:
+            return f"re-solving could not start: {exc}"
+        try:
+            loop = await step_loop(
+                self.model,
+                page,
+                site=wb.site,
+                task=task_text(proposal),
+                shown=dict(case.inputs),
+                inputs=inputs,
+                skills={**library, candidate.name: fn},
+                signatures=signatures,
+                start_url=proposal.start_url,
+                max_steps=3,
+                folder=wb.run_dir / "attempts" / proposal.id / "confirm",
+                proposal_id=proposal.id,
+                stage="confirm",
+            )
+        finally:
+            await wb.close(context)
+        calls = [
+            r for r in loop.trajectory.actions if r.kind == "call" and r.value == candidate.name
+        ]
+        if not calls:
+            return "re-solving the task with the new skill available did not call it"
+        if not calls[0].ok:
+            return f"re-solving called the skill and it failed: {calls[0].error}"
+        unbound = [p.name for p in proposal.params if p.name not in calls[0].args.values()]
+        if unbound and any(case.inputs.get(p) is not None for p in unbound):
+            return f"re-solving called the skill without the task's {', '.join(unbound)}"
+        return None
 
     STATE_FILE = "policy_state.json"
 
