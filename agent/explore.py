@@ -12,7 +12,7 @@ from agent.artifacts import new_run_dir, write_json
 from agent.attempt import AttemptResult, attempt, outcome
 from agent.browser import BrowserSession
 from agent.errors import TargetError
-from agent.judge import JudgeChain
+from agent.judge import JudgeChain, ProgrammaticJudge
 from agent.llm.budget import BudgetExhausted
 from agent.models import TaskProposal
 from agent.policies import make_policy
@@ -101,6 +101,9 @@ async def explore_target(
         await session.__aenter__()
     try:
         wb = Workbench(target, session, library, run_dir)
+        extra = getattr(policy, "judges", None)
+        if judge is None and extra is not None:
+            judge = JudgeChain(ProgrammaticJudge(), *extra(target.name))
         while True:
             reporter.stage(f"{policy.name}: proposing tasks for {target.base_url}")
             proposals = await policy.propose(wb)

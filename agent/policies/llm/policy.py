@@ -65,6 +65,12 @@ class LLMPolicy:
         self.max_steps = max_steps
         self.state = state or LLMState()
 
+    def judges(self, site: str) -> list[Any]:
+        """Judges after the programmatic one: the model, where no post-condition decides."""
+        from agent.policies.llm.judge import LLMJudge
+
+        return [LLMJudge(self.model, site)]
+
     # -- propose -----------------------------------------------------------------------------
 
     def _signatures(self, wb: Workbench) -> dict[str, str]:
