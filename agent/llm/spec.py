@@ -30,6 +30,7 @@ from agent.llm.openai_backend import OpenAIChatModel
 from agent.llm.protocol import ChatModel
 
 SPEC_ENV_VAR = "SKILLWRIGHT_LLM"
+TIMEOUT_ENV_VAR = "SKILLWRIGHT_LLM_TIMEOUT"  # seconds per model call (default 120)
 SCHEMES = ("openai", "langchain", "replay", "record")
 _OPENAI_AT_URL = re.compile(r"^(?P<model>.+?)@(?P<url>[A-Za-z][A-Za-z0-9+.-]*://.+)$")
 _GRAMMAR = (
@@ -101,7 +102,12 @@ def _openai(rest: str, env: Mapping[str, str]) -> OpenAIChatModel:
                 "such as http://127.0.0.1:8000/v1"
             )
         model, base_url = match.group("model"), match.group("url")
-    return OpenAIChatModel(model.strip(), base_url=base_url, env=env)
+    timeout = env.get(TIMEOUT_ENV_VAR)
+    try:
+        timeout_s = float(timeout) if timeout else 120.0
+    except ValueError:
+        raise LLMConfigError(f"${TIMEOUT_ENV_VAR} must be seconds, not {timeout!r}") from None
+    return OpenAIChatModel(model.strip(), base_url=base_url, env=env, timeout_s=timeout_s)
 
 
 def _langchain(rest: str) -> ChatModel:
