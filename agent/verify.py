@@ -49,7 +49,9 @@ async def gather(
     path = ""
     try:
         facts = await page_facts(page)
-        alerts, path = facts.alerts, facts.path
+        # the site's error boxes without role=alert count too (what an induced skill raises on)
+        alerts = list(dict.fromkeys([*facts.alerts, *facts.errors]))
+        path = facts.path
     except Exception as exc:  # the page may be gone; the verdict then fails
         error = error or f"page unavailable: {exc}"
     after = snapshot(wb.target.db_path) if before is not None and wb.target.db_path else None

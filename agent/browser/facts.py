@@ -26,7 +26,8 @@ class FieldFact(BaseModel):
     label: str = ""
     has_label: bool = False
     placeholder: str = ""
-    required: bool = False
+    required: bool = False  # the browser checks it
+    marked_required: bool = False  # the page marks it required, the site checks it
     value: str = ""
     checked: bool = False
     min: str | None = None

@@ -28,7 +28,25 @@
       const ref = Document.prototype.getElementById.call(document, by);
       if (ref) return ref.innerText.trim();
     }
+    const header = rowHeader(el);
+    if (header) return innerText(header).trim();
     return (el.getAttribute("placeholder") || el.getAttribute("title") || "").trim();
+  };
+  // a form laid out as a table names a field in the header cell before it (<th>Priority</th>
+  // <td><select>)
+  const rowHeader = (el) => {
+    const cell = closest(el, "td");
+    let sib = cell ? cell.previousElementSibling : null;
+    while (sib && sib.tagName !== "TH") sib = sib.previousElementSibling;
+    return sib;
+  };
+  // the page marks a field required where the browser does not check it: aria-required, a
+  // label or header cell of class "required", or a label ending in "*"
+  const markedRequired = (el) => {
+    if (el.getAttribute("aria-required") === "true") return true;
+    const marks = [...(el.labels ? Array.from(el.labels) : []), rowHeader(el)].filter(Boolean);
+    return marks.some((m) => /(^|[\s_-])required($|[\s_-])/i.test(m.getAttribute("class") || "")
+      || /\*\s*:?\s*$/.test(innerText(m)));
   };
   const headingBefore = (el) => {
     let node = el;
@@ -55,7 +73,8 @@
         tag, type, name: el.name || "", id: el.id || "", label: labelOf(el),
         has_label: !!(el.labels && el.labels.length) || !!el.getAttribute("aria-label"),
         placeholder: el.getAttribute("placeholder") || "",
-        required: !!el.required, value: el.value || "", checked: !!el.checked,
+        required: !!el.required, marked_required: !el.required && markedRequired(el),
+        value: el.value || "", checked: !!el.checked,
         min: el.getAttribute("min"), max: el.getAttribute("max"),
         minlength: el.getAttribute("minlength"), maxlength: el.getAttribute("maxlength"),
         pattern: el.getAttribute("pattern"), readonly: !!el.readOnly, disabled: !!el.disabled,

@@ -1,7 +1,8 @@
 """A tiny app with the habits of real ones, mounted under /lib/: no <main>, items at
 `/lib/book12`, a sidebar login form with a "remember me" box, error boxes without role=alert,
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
-and disabled fields, a preferences form (two fields) that saves in place, a form whose inputs
+and disabled fields, a long table-laid form whose required select is marked only by its
+header cell, a preferences form (two fields) that saves in place, a form whose inputs
 clobber its properties, a page that answers 500 and one whose script breaks page reading."""
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class State:
     realname: str = "Ada"
     city: str = "London"
     created: list[str] = field(default_factory=list)
+    reports: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
 def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResponse:
@@ -53,6 +55,7 @@ def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResp
 <style>.error-message{{color:red}}</style></head><body>
 <div id="header"><a href="/lib/">Home</a> <a href="/lib/search">Search</a>
 <a href="/lib/new">New book</a> <a href="/lib/prefs">Preferences</a>
+<a href="/lib/report">Report</a>
 <a href="/lib/broken">Broken</a> <a href="/lib/unreadable">Unreadable</a>
 <a href="/other/">Elsewhere</a></div>
 <div id="sidebar">{login}</div>{flash}
@@ -132,6 +135,39 @@ def build_app(state: State) -> Starlette:
         <button>Save</button></form>"""
         return _page("Preferences", body, request, notice)
 
+    async def report(request: Request) -> Response:
+        # a long form laid out as a table; Priority is required by the site, marked only by
+        # its header cell's class (the browser does not check it)
+        if request.method == "POST":
+            form = await request.form()
+            values = {k: str(form.get(k, "")).strip() for k in ("title", "note", "priority")}
+            missing = next((k for k in ("title", "priority") if not values[k]), None)
+            if missing:
+                error = f'<p class="error-message">Required property {missing} not supplied</p>'
+                return _page("New report", error, request)
+            n = len(state.reports) + 1
+            state.reports[n] = values
+            return RedirectResponse(f"/lib/reports/{n}", status_code=303)
+        options = "".join(f"<option>{p}</option>" for p in ("low", "normal", "high", "urgent"))
+        body = f"""<h1>New report</h1><form method="post" action="/lib/report"><table>
+        <tr><th class="required">Title</th><td><input name="title"></td></tr>
+        <tr><th class="required">Priority</th><td><select name="priority">
+        <option value="">- no selection -</option>{options}</select></td>
+        <th>Shelf</th><td><input name="shelf"></td></tr>
+        <tr><th>Reader</th><td><input name="reader"></td>
+        <th>Tags</th><td><input name="tags"></td></tr>
+        <tr><th>Note</th><td><textarea name="note"></textarea></td></tr>
+        </table><button>Submit report</button></form>"""
+        return _page("New report", body, request)
+
+    async def report_page(request: Request) -> Response:
+        r = state.reports.get(int(request.path_params["n"]))
+        if r is None:
+            return HTMLResponse("not found", status_code=404)
+        body = f"""<h1>{html.escape(r["title"])}</h1><p>Priority: {html.escape(r["priority"])}</p>
+        <p>{html.escape(r["note"])}</p>"""
+        return _page(r["title"], body, request)
+
     async def clobbered(request: Request) -> Response:
         body = """<h1>Clobbered</h1><form name="title" method="post" action="/lib/prefs">
         <input name="action" value="x"><input name="elements"><input name="method">
@@ -159,6 +195,8 @@ def build_app(state: State) -> Starlette:
             Route("/lib/login", login, methods=["POST"]),
             Route("/lib/new", new, methods=["GET", "POST"]),
             Route("/lib/prefs", prefs, methods=["GET", "POST"]),
+            Route("/lib/report", report, methods=["GET", "POST"]),
+            Route("/lib/reports/{n:int}", report_page),
             Route("/lib/clobbered", clobbered),
             Route("/lib/broken", broken),
             Route("/lib/unreadable", unreadable),

@@ -297,3 +297,44 @@ async def test_a_settings_form_read_back_wants_each_value_in_its_own_field(
     report = await verify(wb, bad, grounded)
     assert not report.passed
     assert "in its own field" in report.failure, report.failure
+
+
+async def test_a_long_table_form_fills_the_field_its_header_marks_required(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    from agent.verify import gather
+
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    page_facts_ = sitemap.page_for("/lib/report")
+    assert page_facts_ is not None
+    form = next(f for f in page_facts_.forms if f.action_path == "/lib/report")
+    fields = {f.name: f for f in form.inputs}
+    # labelled by the header cell before it; required by the page's mark, not the browser's
+    assert fields["priority"].label == "Priority"
+    assert fields["priority"].marked_required and not fields["priority"].required
+    assert not fields["shelf"].marked_required
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    create = next(p for p in proposals if p.start_url == "/lib/report")
+    assert isinstance(create.plan, HeuristicPlan)
+    # a long form: the marked-required select is filled with the core texts, not shelf/tags
+    assert sorted(f["name"] for f in create.plan.fields) == ["note", "priority", "title"]
+    result, _ = await attempt(wb, HeuristicPolicy(), create, "run")
+    assert result.verified, result.reason
+    assert {r["priority"] for r in app.state.reports.values()} >= {"low", "normal"}
+
+    # a refusal shown in an error box without role=alert is the site reporting an error
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/report")
+        await page.locator("input[name=title]").fill("No priority")
+        await page.get_by_role("button", name="Submit report").click()
+        await page.wait_for_load_state()
+        ev, _ = await gather(wb, page, create, {"title": "No priority"}, None, None, None)
+    finally:
+        await context.close()
+    assert ev.alerts == ["Required property priority not supplied"]

@@ -162,7 +162,10 @@ def _fields_to_fill(form: FormFact, own_name: str | None) -> list[FieldFact]:
     keep = [
         f
         for f in fields
-        if f.required or f.type in ("password", "email") or CORE_WORDS.search(f"{f.name} {f.label}")
+        if f.required
+        or f.marked_required
+        or f.type in ("password", "email")
+        or CORE_WORDS.search(f"{f.name} {f.label}")
     ]
     return keep or fields[:MANY_FIELDS]
 
