@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from agent import cli_mcp, cli_skills
+from agent import cli_bench, cli_mcp, cli_skills
 from agent.errors import SkillwrightError
 
 if TYPE_CHECKING:  # imported where used: `--help` must not pay for them
@@ -563,6 +563,7 @@ def skills_export(
 
 cli_skills.register(skills_app, console, library_path)
 cli_mcp.register(app)
+cli_bench.register(app, console)
 
 
 def main() -> None:
