@@ -162,12 +162,15 @@ def induce(
             param = rec.param or ""
             spec = specs.get(param)
             loc = _locator(rec, values)
+            # a value that is no parameter was typed as it is (verification shows whether a
+            # parameter should have been used instead)
+            expr = _value_expr(spec, param) if param else repr(rec.value or "")
             if rec.kind == "fill":
-                line = f"await {loc}.fill({_value_expr(spec, param)})"
+                line = f"await {loc}.fill({expr})"
             elif rec.kind == "select":
-                line = f"await {loc}.select_option(label={_value_expr(spec, param)})"
+                line = f"await {loc}.select_option(label={expr})"
             else:
-                line = f"await {loc}.set_checked({param})"
+                line = f"await {loc}.set_checked({param or rec.kind == 'check'})"
             if spec is not None and spec.default == "None":
                 body.append(f"if {param} is not None:\n    {line}")
             else:

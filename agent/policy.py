@@ -22,6 +22,9 @@ class Practice(BaseModel):
     returned: Any = None
     extraction: str | None = None  # e.g. 'page.get_by_role("article").get_by_role("heading")'
     readback: list[str] = Field(default_factory=list)  # pages that may show the effect
+    # param -> option label -> submitted value, for parameters chosen in a <select>: a
+    # listing address or a stored row carries the value, the caller passes the label
+    choices: dict[str, dict[str, str]] = Field(default_factory=dict)
 
 
 class AttemptOutcome(BaseModel):

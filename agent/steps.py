@@ -32,6 +32,7 @@ from agent.sandbox import compile_skill, run_skill
 from agent.skill_urls import checked_relative_url
 from skills_store.policy import PolicyViolation
 
+_OPTIONS_JS = "(el) => Array.from(el.options || []).map(o => [o.label.trim(), o.value])"
 _REF = re.compile(r"^(f\d+)?e\d+$")  # snapshot refs: e12, or f1e35 after a navigation
 PRIMITIVES = ("click", "fill", "select", "check", "uncheck", "press", "goto", "scroll", "answer")
 
@@ -131,6 +132,7 @@ class StepRunner:
         self.inputs = dict(inputs or self.shown)
         self.timeout_s = timeout_s
         self._outcome = StepOutcome()
+        self.choices: dict[str, dict[str, str]] = {}
 
     @property
     def records(self) -> list[ActionRecord]:
@@ -176,7 +178,10 @@ class StepRunner:
 
         async def select(target: str | Locator, label: Any) -> None:
             value, param = self._real(label)
-            await self._checked(await actor.select(self._target(target), value, param=param))
+            element = self._target(target)
+            await self._checked(await actor.select(element, value, param=param))
+            if param is not None:
+                await self._read_options(element, param)
 
         async def check(target: str | Locator) -> None:
             await self._checked(await actor.check(self._target(target)))
@@ -244,6 +249,20 @@ class StepRunner:
             return None
 
         return call
+
+    async def _read_options(self, target: str | Locator, param: str) -> None:
+        """label -> value of the <select> a parameter was chosen in: an address or a stored
+        row carries the value where the caller passes the label."""
+        locator = (
+            self.actor.page.locator(f"aria-ref={target}") if isinstance(target, str) else target
+        )
+        try:
+            pairs = await locator.evaluate(_OPTIONS_JS, timeout=2_000)
+        except Exception:  # not a native select (a custom listbox): nothing to map
+            return
+        options = {str(label): str(value) for label, value in pairs if label}
+        if any(label != value for label, value in options.items()):
+            self.choices[param] = options
 
     # -- running -----------------------------------------------------------------------------
 

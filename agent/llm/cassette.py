@@ -141,6 +141,13 @@ class RecordingModel:
             raise LLMConfigError(f"cannot create the folder for cassette {path}: {exc}") from exc
         self._redactor = Redactor(secrets, env=env)
         self._lock = threading.Lock()
+        # calls already on the cassette are served from it, so an interrupted or repeated
+        # recording only asks the model what it has not answered yet
+        self._known: dict[str, list[CassetteEntry]] = {}
+        if self._path.is_file():
+            for entry in read_cassette(self._path):
+                self._known.setdefault(entry.key, []).append(entry)
+        self._served: dict[str, int] = {}
 
     @property
     def name(self) -> str:
@@ -166,12 +173,19 @@ class RecordingModel:
         max_tokens: int | None = None,
         stage: str | None = None,
     ) -> Completion:
+        redacted = self._redactor.data(list(messages))
+        key = cassette_key(self.name, redacted, schema, temperature)
+        known = self._known.get(key)
+        if known:
+            served = self._served.get(key, 0)
+            self._served[key] = served + 1
+            if served < len(known):
+                return _completion(known[served], schema)
         completion = await self._inner.complete(
             messages, schema=schema, temperature=temperature, max_tokens=max_tokens, stage=stage
         )
-        redacted = self._redactor.data(list(messages))
         entry = CassetteEntry(
-            key=cassette_key(self.name, redacted, schema, temperature),
+            key=key,
             model=self.name,
             messages=redacted,
             schema_name=schema.__name__ if schema else None,

@@ -16,7 +16,12 @@ from agent.browser.observation import observe
 from agent.browser.readback import read_listing, results_locator
 from agent.errors import SkillwrightError
 from agent.llm.errors import LLMError
-from agent.models import CandidateSkill, SetupCall, TaskProposal, VerificationReport
+from agent.models import (
+    CandidateSkill,
+    SetupCall,
+    TaskProposal,
+    VerificationReport,
+)
 from agent.policies.llm.drafts import ProposalBatch, Rejected, RepairReply, to_proposal
 from agent.policies.llm.practise import step_loop, task_text
 from agent.policies.llm.survey import clip, survey
@@ -127,6 +132,9 @@ class LLMPolicy:
         kept: list[TaskProposal] = []
         rejected: list[Rejected] = []
         names = set(signatures) | set(st.verified)
+        batch_login = any(
+            {"username", "secret"} <= {p.role for p in d.params} for d in batch.proposals
+        )
         for draft in batch.proposals:
             try:
                 proposal = to_proposal(draft, index=st.next_index)
@@ -138,12 +146,12 @@ class LLMPolicy:
                 rejected.append(Rejected(title=draft.title, reason="the library has it already"))
                 continue
             if proposal.needs_login and not _is_login(proposal):
-                if st.login is None:
-                    rejected.append(
-                        Rejected(title=draft.title, reason="needs a log-in skill first")
-                    )
+                if st.login is None and not batch_login:
+                    why = "needs a log-in skill first"
+                    rejected.append(Rejected(title=draft.title, reason=why))
                     continue
-                proposal = proposal.model_copy(update={"setup": [st.login]})
+                if st.login is not None:
+                    proposal = proposal.model_copy(update={"setup": [st.login]})
             names.add(proposal.skill_name)
             kept.append(proposal)
         # a log-in first: later proposals of the round may need it
@@ -160,6 +168,11 @@ class LLMPolicy:
         return kept
 
     async def prepare(self, wb: Workbench, proposal: TaskProposal) -> TaskProposal:
+        """A task that needs a log-in gets the log-in verified earlier in its round."""
+        if proposal.needs_login and not proposal.setup and not _is_login(proposal):
+            if self.state.login is None:
+                raise SetupError("no log-in skill was verified for this task")
+            return proposal.model_copy(update={"setup": [self.state.login]})
         return proposal
 
     # -- practise ----------------------------------------------------------------------------
@@ -196,7 +209,7 @@ class LLMPolicy:
                     value = inputs.get(name)
                     if value is not None and repr(str(value))[1:-1] in rec.locator:
                         rec.param = name
-        practice = Practice(trajectory=trajectory)
+        practice = Practice(trajectory=trajectory, choices=loop.choices)
         try:
             obs = await observe(page)
             self.state.observations[proposal.id] = clip(obs.snapshot, 6000)

@@ -44,6 +44,7 @@ class LoopResult(BaseModel):
     steps: list[StepLog] = Field(default_factory=list)
     skill_calls: list[str] = Field(default_factory=list)
     model_error: str | None = None
+    choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # see StepRunner.choices
 
 
 def describe_skills(skills: Mapping[str, str]) -> str:
@@ -158,6 +159,7 @@ async def step_loop(
         if result.model_error is None:
             trajectory.error = f"not done after {max_steps} steps"
     trajectory.actions = list(runner.records)
+    result.choices = dict(runner.choices)
     trajectory.final_url = page.url
     if result.model_error is not None:
         trajectory.error = f"model: {result.model_error}"
