@@ -235,7 +235,9 @@ def fill(template: str, inputs: dict[str, Any], values: dict[str, dict[str, str]
 
 
 def url_regex(pattern: str, inputs: dict[str, Any]) -> re.Pattern[str]:
-    parts = re.split(r"(\{\w+\})", pattern)
+    """A path (its trailing slash optional, as on the pattern: `/pages/{id}/edit/`) that the
+    pattern filled with `inputs` describes."""
+    parts = re.split(r"(\{\w+\})", pattern.rstrip("/"))
     out = []
     for part in parts:
         if part == "{id}":

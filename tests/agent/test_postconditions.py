@@ -218,3 +218,14 @@ def test_every_parameter_must_vary_and_be_observed_the_same_way() -> None:
         for r in unobserved
     ]
     assert "parameter b has no observed effect" in consistency_problems(prop, unobserved)
+
+
+async def test_a_url_pattern_ending_in_a_slash_matches_with_or_without_it() -> None:
+    judge = JudgeChain()
+    edit = proposal(UrlMatches(pattern="/admin/pages/{id}/edit/"), params=[], cases=[])
+    probe = FakeProbe()
+    ev = Evidence(inputs={})
+    for path in ("/admin/pages/4/edit/", "/admin/pages/4/edit"):
+        assert (await judge.judge(edit, ev, probe, path)).success, path
+    for path in ("/admin/pages/4/editor/", "/admin/pages/x/edit/", "/admin/pages/4/"):
+        assert not (await judge.judge(edit, ev, probe, path)).success, path
