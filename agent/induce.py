@@ -151,7 +151,7 @@ def induce(
                 if not loc.endswith(".first") and ".nth(" not in loc:
                     loc += ".first"
                 # an unknown item is the caller's error: say so now, not after a timeout
-                noun = rec.param.replace("_", " ")
+                noun = rec.param.removesuffix("_name").replace("_", " ")
                 body.append("await page.wait_for_load_state()")
                 body.append(
                     f"if await {loc.removesuffix('.first')}.count() == 0:\n"

@@ -2,8 +2,9 @@
 `/lib/book12`, a sidebar login form with a "remember me" box, error boxes without role=alert,
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
 and disabled fields, a long table-laid form whose required select is marked only by its
-header cell, a preferences form (two fields) that saves in place, a form whose inputs
-clobber its properties, a page that answers 500 and one whose script breaks page reading."""
+header cell, items called pages at addresses ending in a slash, a preferences form (two
+fields) that saves in place, a form whose inputs clobber its properties, a page that answers
+500 and one whose script breaks page reading."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ class State:
     city: str = "London"
     created: list[str] = field(default_factory=list)
     reports: dict[int, dict[str, str]] = field(default_factory=dict)
+    pages: dict[int, str] = field(
+        default_factory=lambda: {1: "Opening hours", 2: "House rules", 3: "Reading room"}
+    )
 
 
 def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResponse:
@@ -55,7 +59,7 @@ def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResp
 <style>.error-message{{color:red}}</style></head><body>
 <div id="header"><a href="/lib/">Home</a> <a href="/lib/search">Search</a>
 <a href="/lib/new">New book</a> <a href="/lib/prefs">Preferences</a>
-<a href="/lib/report">Report</a>
+<a href="/lib/report">Report</a> <a href="/lib/pages/">Pages</a>
 <a href="/lib/broken">Broken</a> <a href="/lib/unreadable">Unreadable</a>
 <a href="/other/">Elsewhere</a></div>
 <div id="sidebar">{login}</div>{flash}
@@ -168,6 +172,19 @@ def build_app(state: State) -> Starlette:
         <p>{html.escape(r["note"])}</p>"""
         return _page(r["title"], body, request)
 
+    async def pages(request: Request) -> Response:
+        items = "".join(
+            f'<li><a href="/lib/pages/{i}/">{html.escape(t)}</a></li>'
+            for i, t in state.pages.items()
+        )
+        return _page("Pages", f"<h1>Pages</h1><ul>{items}</ul>", request)
+
+    async def page_view(request: Request) -> Response:
+        title = state.pages.get(int(request.path_params["n"]))
+        if title is None:
+            return HTMLResponse("not found", status_code=404)
+        return _page(title, f"<h1>{html.escape(title)}</h1>", request)
+
     async def clobbered(request: Request) -> Response:
         body = """<h1>Clobbered</h1><form name="title" method="post" action="/lib/prefs">
         <input name="action" value="x"><input name="elements"><input name="method">
@@ -197,6 +214,8 @@ def build_app(state: State) -> Starlette:
             Route("/lib/prefs", prefs, methods=["GET", "POST"]),
             Route("/lib/report", report, methods=["GET", "POST"]),
             Route("/lib/reports/{n:int}", report_page),
+            Route("/lib/pages/", pages),
+            Route("/lib/pages/{n:int}/", page_view),
             Route("/lib/clobbered", clobbered),
             Route("/lib/broken", broken),
             Route("/lib/unreadable", unreadable),

@@ -338,3 +338,22 @@ async def test_a_long_table_form_fills_the_field_its_header_marks_required(
     finally:
         await context.close()
     assert ev.alerts == ["Required property priority not supplied"]
+
+
+async def test_items_called_pages_at_slash_ended_addresses_are_opened(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    assert sitemap.entities["/lib/pages/{id}/"].noun == "page"
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    opener = next(p for p in proposals if p.skill_name == "open_page")
+    # `page` is the skill's browser page: the item is passed as `page_name`
+    assert [p.name for p in opener.params] == ["page_name"]
+    result, _ = await attempt(wb, HeuristicPolicy(), opener, "run")
+    assert result.verified, result.reason  # /lib/pages/2/ matches /lib/pages/{id}/
+    code = wb.library.list(site="fixture")[0].code
+    assert "no page named {page_name!r}" in code

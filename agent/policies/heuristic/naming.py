@@ -21,6 +21,12 @@ def slug(text: str, *, max_words: int = 4) -> str:
     return name
 
 
+def param_of(noun: str) -> str:
+    """The parameter naming an item of kind `noun`: the noun, unless that is a reserved name
+    (a skill's first argument is `page`: items at /pages/{id} are passed as `page_name`)."""
+    return f"{noun}_name" if keyword.iskeyword(noun) or noun in RESERVED else noun
+
+
 def plural(noun: str) -> str:
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return noun[:-1] + "ies"

@@ -24,7 +24,7 @@ from agent.policies.heuristic.inputs import (
     option_values,
     text_value,
 )
-from agent.policies.heuristic.naming import plural, slug, unique
+from agent.policies.heuristic.naming import param_of, plural, slug, unique
 from agent.policies.heuristic.plan import HeuristicPlan
 from agent.policies.heuristic.sitemap import Entity, SiteMap, generalise
 from agent.postconditions import PageShows, UrlMatches
@@ -435,7 +435,7 @@ def _proposal_for(
     elif kind == "entity" and entity is not None:
         entity_names = [n for n in entity.examples if n != page.h1][:N_INPUTS]
     if entity is not None and kind in ("row", "entity"):
-        entity_param = entity.noun
+        entity_param = param_of(entity.noun)
         taken.add(entity_param)
     purpose = slug(submit).replace("_", " ") or "form"
     own = None
@@ -655,6 +655,7 @@ def _navigation(
             via = {"how": "listing", "source": sources.pop()}
         known.add(key)
         name = unique(f"open_{entity.noun}", taken_names)
+        param = param_of(entity.noun)
         taken_names.add(name)
         out.append(
             TaskProposal(
@@ -666,7 +667,7 @@ def _navigation(
                 start_url=via.get("source", "/"),
                 params=[
                     ParamSpec(
-                        name=entity.noun,
+                        name=param,
                         annotation="str",
                         description=f"Name of the {entity.noun} as the site lists it",
                         example=names[0],
@@ -675,17 +676,17 @@ def _navigation(
                 ],
                 plan=HeuristicPlan(
                     kind="open",
-                    entity={"param": entity.noun, "pattern": entity.pattern, "via": via},
-                    inputs=[{entity.noun: n} for n in names[:N_INPUTS]],
+                    entity={"param": param, "pattern": entity.pattern, "via": via},
+                    inputs=[{param: n} for n in names[:N_INPUTS]],
                 ),
                 key=repr(key),
                 test_cases=test_cases(
-                    [{entity.noun: n} for n in names[:N_INPUTS]],
-                    [unknown_item({}, entity.noun, entity.noun)],
+                    [{param: n} for n in names[:N_INPUTS]],
+                    [unknown_item({}, param, entity.noun)],
                 ),
                 postconditions=[
                     UrlMatches(pattern=entity.pattern),
-                    PageShows(params=[entity.noun], where="heading"),
+                    PageShows(params=[param], where="heading"),
                 ],
                 setup=list(setup),
             )
