@@ -87,8 +87,12 @@ def test_compare_prints_deltas_and_renders_charts(two_runs: tuple[Path, Path]) -
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    for label in ("success rate", "steps per solved task", "model calls per solved task",
-                  "tokens per solved task"):  # fmt: skip
+    for label in (
+        "success rate",
+        "steps per solved task",
+        "model calls per solved task",
+        "tokens per solved task",
+    ):
         assert label in out
     assert "without skills, step mode" in out and "with skills, program mode" in out
     assert "-2 (-67%)" in out  # model calls per solved task: 3 → 1
