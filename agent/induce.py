@@ -50,10 +50,32 @@ class _ExactNames(ast.NodeTransformer):
         return node
 
 
-def _locator(rec: ActionRecord, values: dict[str, str]) -> str:
+class _ExactValue(ast.NodeTransformer):
+    """A string that is exactly the value of the action's own parameter becomes the parameter,
+    however short (an item listed as "1" in an id column); never a substring of a longer one."""
+
+    def __init__(self, name: str, raw: str) -> None:
+        self.name, self.raw = name, raw
+
+    def visit_Call(self, node: ast.Call) -> ast.Call:
+        self.generic_visit(node)
+        role = isinstance(node.func, ast.Attribute) and node.func.attr == "get_by_role"
+        for i, arg in enumerate(node.args):
+            if not role and isinstance(arg, ast.Constant) and arg.value == self.raw:
+                node.args[i] = ast.Name(id=self.name, ctx=ast.Load())
+        for kw in node.keywords:
+            if isinstance(kw.value, ast.Constant) and kw.value.value == self.raw:
+                kw.value = ast.Name(id=self.name, ctx=ast.Load())
+        return node
+
+
+def _locator(rec: ActionRecord, values: dict[str, str], own: tuple[str, str] | None = None) -> str:
     assert rec.locator is not None
     source, _ = parameterise(rec.locator, values)
-    tree = _ExactNames().visit(ast.parse(source, mode="eval"))
+    tree = ast.parse(source, mode="eval")
+    if own is not None:
+        tree = _ExactValue(*own).visit(tree)
+    tree = _ExactNames().visit(tree)
     return ast.unparse(tree)
 
 
@@ -145,8 +167,11 @@ def induce(
         elif rec.kind == "goto":
             body.append(f"await page.goto({rec.value!r})")
         elif rec.kind == "click":
-            loc = _locator(rec, values)
-            if rec.param and specs.get(rec.param) and specs[rec.param].role == "entity":
+            item = rec.param and specs.get(rec.param) and specs[rec.param].role == "entity"
+            raw = trajectory.inputs.get(rec.param or "")
+            own = (rec.param, raw) if item and isinstance(raw, str) and raw else None
+            loc = _locator(rec, values, own)  # type: ignore[arg-type]
+            if item:
                 # every link named exactly like the item leads to it (title, image, "more…")
                 if not loc.endswith(".first") and ".nth(" not in loc:
                     loc += ".first"

@@ -316,6 +316,14 @@ def shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool
     return False
 
 
+def _in_text(want: str, hay: str) -> bool:
+    """`want` occurs in `hay`; a short value (an id "1") as a word of its own, not inside
+    "12" or "2019"."""
+    if len(want) > 3:
+        return want in hay
+    return re.search(rf"(?<![\w.]){re.escape(want)}(?![\w.])", hay) is not None
+
+
 async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
     params = [p for p in pc.params if ev.inputs.get(p) is not None]
     if pc.where == "readback" and pc.row:
@@ -372,8 +380,8 @@ async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
         )
     url = pc.url if pc.where == "readback" else None
     _path, heading, body = await probe.text(url)
-    hay = heading if pc.where == "heading" else f"{heading}\n{body}"
-    missing = [p for p in params if norm(ev.inputs[p]) not in norm(hay)]
+    hay = norm(heading if pc.where == "heading" else f"{heading}\n{body}")
+    missing = [p for p in params if not _in_text(norm(ev.inputs[p]), hay)]
     where = pc.where if url is None else url
     return Check(
         kind=pc.kind,

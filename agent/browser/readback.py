@@ -82,7 +82,16 @@ def _dominant(  # type: ignore[type-arg]
             first -= 1
         while last + 1 < len(rel) and "{" in patterns[rel[last + 1]]:
             last += 1
-        keep = {i for i in range(first, last + 1) if "{" in patterns[rel[i]]}
+        span = [patterns[rel[i]] for i in range(first, last + 1)]
+        ours = span.count(best)
+        # other kinds as frequent as the results are a column of every row (each book's
+        # author), not results; a few (a ticket among wiki pages) are results of their own
+        keep = {
+            i
+            for i in range(first, last + 1)
+            if "{" in patterns[rel[i]]
+            and (patterns[rel[i]] == best or 2 * span.count(patterns[rel[i]]) < ours)
+        }
         links = [link for i, link in enumerate(links) if i in keep]
         rel = [p for i, p in enumerate(rel) if i in keep]
     names: list[str] = []

@@ -1,10 +1,10 @@
 """A tiny app with the habits of real ones, mounted under /lib/: no <main>, items at
 `/lib/book12`, a sidebar login form with a "remember me" box, error boxes without role=alert,
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
-and disabled fields, a long table-laid form whose required select is marked only by its
-header cell, items called pages at addresses ending in a slash, a preferences form (two
-fields) that saves in place, a form whose inputs clobber its properties, a page that answers
-500 and one whose script breaks page reading."""
+and disabled fields, a long table-laid form whose required select is marked only by its header
+cell, items called pages at addresses ending in a slash, a table browser whose rows are named
+by their ids, a preferences form (two fields) that saves in place, a form whose inputs clobber
+its properties, a page that answers 500 and one whose script breaks page reading."""
 
 from __future__ import annotations
 
@@ -37,6 +37,15 @@ class State:
     city: str = "London"
     created: list[str] = field(default_factory=list)
     reports: dict[int, dict[str, str]] = field(default_factory=dict)
+    rows: dict[int, tuple[str, int]] = field(
+        default_factory=lambda: {
+            1: ("Garden Planning Basics", 1),
+            2: ("Garden Tools Handbook", 2),
+            3: ("Planning Small Kitchens", 1),
+            4: ("Kitchen Garden Recipes", 2),
+            12: ("Twelve Garden Walks", 1),
+        }
+    )
     pages: dict[int, str] = field(
         default_factory=lambda: {1: "Opening hours", 2: "House rules", 3: "Reading room"}
     )
@@ -59,7 +68,7 @@ def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResp
 <style>.error-message{{color:red}}</style></head><body>
 <div id="header"><a href="/lib/">Home</a> <a href="/lib/search">Search</a>
 <a href="/lib/new">New book</a> <a href="/lib/prefs">Preferences</a>
-<a href="/lib/report">Report</a> <a href="/lib/pages/">Pages</a>
+<a href="/lib/report">Report</a> <a href="/lib/pages/">Pages</a> <a href="/lib/rows">Rows</a>
 <a href="/lib/broken">Broken</a> <a href="/lib/unreadable">Unreadable</a>
 <a href="/other/">Elsewhere</a></div>
 <div id="sidebar">{login}</div>{flash}
@@ -185,6 +194,30 @@ def build_app(state: State) -> Starlette:
             return HTMLResponse("not found", status_code=404)
         return _page(title, f"<h1>{html.escape(title)}</h1>", request)
 
+    people = {1: "Ada Lovelace", 2: "Alan Turing"}
+
+    async def rows(request: Request) -> Response:
+        # a table browser: each row's id links to the row, its author links to the person
+        q = request.query_params.get("_search", "").lower()
+        hits = {i: r for i, r in state.rows.items() if q in r[0].lower()}
+        trs = "".join(
+            f'<tr><td><a href="/lib/rows/{i}">{i}</a></td><td>{html.escape(t)}</td>'
+            f'<td><a href="/lib/people/{a}">{people[a]}</a></td></tr>'
+            for i, (t, a) in hits.items()
+        )
+        body = f"""<h1>rows</h1><form method="get" action="/lib/rows">
+        <input name="_search" aria-label="Search"><button>Search</button></form>
+        <table><tr><th>id</th><th>title</th><th>author</th></tr>{trs}</table>"""
+        return _page("rows", body, request)
+
+    async def row_page(request: Request) -> Response:
+        n = int(request.path_params["n"])
+        if n not in state.rows:
+            return HTMLResponse("not found", status_code=404)
+        title, _ = state.rows[n]
+        body = f"<h1>rows: {n}</h1><p>{html.escape(title)}</p>"
+        return _page(f"rows: {n}", body, request)
+
     async def clobbered(request: Request) -> Response:
         body = """<h1>Clobbered</h1><form name="title" method="post" action="/lib/prefs">
         <input name="action" value="x"><input name="elements"><input name="method">
@@ -216,6 +249,8 @@ def build_app(state: State) -> Starlette:
             Route("/lib/reports/{n:int}", report_page),
             Route("/lib/pages/", pages),
             Route("/lib/pages/{n:int}/", page_view),
+            Route("/lib/rows", rows),
+            Route("/lib/rows/{n:int}", row_page),
             Route("/lib/clobbered", clobbered),
             Route("/lib/broken", broken),
             Route("/lib/unreadable", unreadable),

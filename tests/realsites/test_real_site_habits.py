@@ -357,3 +357,34 @@ async def test_items_called_pages_at_slash_ended_addresses_are_opened(
     assert result.verified, result.reason  # /lib/pages/2/ matches /lib/pages/{id}/
     code = wb.library.list(site="fixture")[0].code
     assert "no page named {page_name!r}" in code
+
+
+async def test_a_table_browser_names_rows_by_id_and_its_search_returns_the_rows(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/rows?_search=garden")
+        facts = await page_facts(page)
+    finally:
+        await context.close()
+    # each row's author link is a column of the row, not a result
+    assert result_names(facts) == ("/lib/rows/{id}", ["1", "2", "4", "12"])
+
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    opener = next(p for p in proposals if p.skill_name == "open_row")
+    assert [c.inputs["row"] for c in opener.positives()] == ["1", "2", "3"]
+    result, _ = await attempt(wb, HeuristicPolicy(), opener, "run")
+    assert result.verified, result.reason
+    code = wb.library.list(site="fixture")[0].code
+    # the id is the parameter, matched exactly ("1" is not "12")
+    assert "get_by_role('link', name=row, exact=True)" in code
+    search = next(p for p in proposals if p.start_url == "/lib/rows")
+    result, _ = await attempt(wb, HeuristicPolicy(), search, "run")
+    assert result.verified, result.reason
