@@ -4,7 +4,8 @@ filter, sort, page) also gets a direct-URL form, which opens the results address
 The form is built from the practise run's final address: each query value that equals an
 input becomes that parameter, encoded for a query string; the rest stays literal. It is
 verified like the UI form (the same test cases and post-conditions: the same results as the
-site's own listing), and the faster of the two that pass is kept."""
+site's own listing). When it passes it is kept: it reaches the same page with one navigation
+instead of the form's actions (both forms' verification times are written to the run folder)."""
 
 from __future__ import annotations
 

@@ -179,7 +179,7 @@ async def test_faults_end_where_they_should_and_the_run_goes_on(
     # a skill that went back to the practised item fails verification; honed, it passes
     honed = run / "attempts" / by_skill["open_product"].proposal_id / "candidate.hone1.py"
     assert honed.read_text().strip() == OPEN_PRODUCT.strip()
-    assert '"/product/' in (honed.parent / "candidate.py").read_text()
+    assert "goto('/product/" in (honed.parent / "candidate.py").read_text()
     # one that never passes is stored failing, with its evidence, and never loaded
     assert not by_skill["open_category"].verified
     failing = lib.list(site="shop", status="failing")
