@@ -267,6 +267,10 @@ def explore(
     max_tokens: Annotated[int | None, typer.Option(help="Token budget (llm).")] = None,
     max_minutes: Annotated[float | None, typer.Option(help="Wall-time budget (llm).")] = None,
     max_steps: Annotated[int, typer.Option(help="Steps per practise (llm).")] = 8,
+    from_tasks: Annotated[
+        str | None,
+        typer.Option(help="Learn the intents of this split of the site's tasks (train|test)."),
+    ] = None,
 ) -> None:
     """Explore a site and store verified skills in the library."""
     from agent.explore import explore as run_explore
@@ -286,6 +290,12 @@ def explore(
         if not password:
             raise SkillwrightError("--username needs the password in $SKILLWRIGHT_PASSWORD")
         accounts = {username: password}
+    if from_tasks is not None:
+        if from_tasks not in ("train", "test"):
+            raise SkillwrightError(f"--from-tasks must be train or test, not {from_tasks!r}")
+        if not spec:
+            raise SkillwrightError("--from-tasks needs a model: --llm SPEC or $SKILLWRIGHT_LLM")
+        policy = "llm"
     if policy == "llm" and not spec:
         raise SkillwrightError(
             "--policy llm needs a model: pass --llm SPEC or set $SKILLWRIGHT_LLM"
@@ -311,7 +321,7 @@ def explore(
     explore_policy = None
     if chosen == "llm":
         explore_policy = _llm_policy(
-            spec, target, iterations, max_steps, max_calls, max_tokens, max_minutes
+            spec, target, iterations, max_steps, max_calls, max_tokens, max_minutes, from_tasks
         )
     lib = SkillLibrary(library_path(library))
     try:
@@ -390,9 +400,10 @@ def _llm_policy(
     max_calls: int | None,
     max_tokens: int | None,
     max_minutes: float | None,
+    from_tasks: str | None = None,
 ) -> Any:
     """The LLM policy over a budgeted model; a bundled site's passwords are secrets that no
-    cassette may hold."""
+    cassette may hold. With `from_tasks`, the split's intents are what it learns."""
     from agent.llm import from_spec
     from agent.llm.budget import Budgeted, Limits
     from agent.policies import make_policy
@@ -409,7 +420,20 @@ def _llm_policy(
             seconds=max_minutes * 60 if max_minutes is not None else None,
         ),
     )
-    return make_policy("llm", iterations=iterations, model=model, max_steps=max_steps)
+    tasks = None
+    if from_tasks is not None:
+        from agent.policies.llm.policy import task_templates
+        from sites.tasks import load_tasks
+
+        if target not in BUNDLED_SITES:
+            raise SkillwrightError("--from-tasks needs a bundled site (its tasks.json)")
+        chosen = [t for t in load_tasks(target) if t.split == from_tasks]
+        if not chosen:
+            raise SkillwrightError(f"{target} has no {from_tasks} tasks")
+        tasks = task_templates(chosen)
+    return make_policy(
+        "llm", iterations=iterations, model=model, max_steps=max_steps, tasks=tasks, per_round=12
+    )
 
 
 def _stage_table(summary: Any) -> None:

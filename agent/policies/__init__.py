@@ -17,6 +17,7 @@ def make_policy(
     model: Any = None,
     max_steps: int = 8,
     per_round: int = 6,
+    tasks: str | None = None,
 ) -> Policy:
     """A policy by name: `heuristic` (no model) or `llm` (needs `model`, a ChatModel)."""
     if name == "heuristic":
@@ -30,5 +31,7 @@ def make_policy(
             )
         from agent.policies.llm.policy import LLMPolicy
 
-        return LLMPolicy(model, iterations=iterations, max_steps=max_steps, per_round=per_round)
+        return LLMPolicy(
+            model, iterations=iterations, max_steps=max_steps, per_round=per_round, tasks=tasks
+        )
     raise ValueError(f"unknown policy {name!r}: use one of {', '.join(POLICIES)}")

@@ -41,6 +41,21 @@ class LLMState(BaseModel):
     observations: dict[str, str] = Field(default_factory=dict)  # proposal id -> last snapshot
 
 
+def task_templates(tasks: list[Any]) -> str:
+    """The prompt text for `--from-tasks`: each intent template with its instances."""
+    groups: dict[int, list[Any]] = {}
+    for task in tasks:
+        groups.setdefault(task.intent_template_id, []).append(task)
+    parts = []
+    for group in groups.values():
+        first = group[0]
+        login = " (needs a log-in)" if first.requires_login else ""
+        lines = [f"- {first.intent_template} [{first.kind}]{login}"]
+        lines += [f"    {json.dumps(t.instantiation_dict)}" for t in group]
+        parts.append("\n".join(lines))
+    return "\n".join(parts)
+
+
 def _is_login(proposal: TaskProposal) -> bool:
     roles = {p.role for p in proposal.params}
     return (
@@ -62,8 +77,10 @@ class LLMPolicy:
         max_steps: int = 8,
         state: LLMState | None = None,
         confirm_with_skill: bool = True,
+        tasks: str | None = None,
     ) -> None:
         self.confirm_with_skill = confirm_with_skill
+        self.tasks = tasks  # task templates to learn (--from-tasks), else free exploration
         self.model = model
         self.iterations = iterations
         self.per_round = per_round
@@ -108,9 +125,11 @@ class LLMPolicy:
             await wb.close(context)
         signatures = self._signatures(wb)
         attempted = "\n".join(f"- {k}: {v}" for k, v in st.attempted.items()) or "(none)"
+        extra = {"tasks": self.tasks} if self.tasks else {}
         prompt = render(
-            "propose",
+            "propose_tasks" if self.tasks else "propose",
             origin=wb.target.base_url,
+            **extra,
             site=wb.site,
             pages=pages
             + (f"\n\n(You are logged in as {setup[0].args.get('username')}.)" if setup else ""),
