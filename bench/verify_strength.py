@@ -3,6 +3,8 @@ stored skill (ignored / hard-coded / swapped parameters, wrong item, dropped ste
 constant return) through `verify` with the proposal that verified it.
 
     .venv/bin/python bench/verify_strength.py [shop forum tracker] [--out DIR]
+    .venv/bin/python bench/verify_strength.py shop --run RUN_DIR --library DIR  # a past run
+        (any policy, e.g. an `explore --policy llm` run: its stored skills and proposals)
 
 Prints per site: mutants, equivalent (with reasons), non-equivalent, killed, score, survivors.
 """
@@ -21,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from agent.browser import BrowserSession
 from agent.explore import explore_target
-from agent.mutation import MutationReport, mutation_report
+from agent.mutation import MutationReport, load_proposals, mutation_report
 from agent.target import open_target
 from agent.workbench import Workbench
 from skills_store import SkillLibrary
@@ -68,15 +70,46 @@ def show(report: MutationReport, wall: float, verified: int) -> None:
         print(f"  equivalent ×{n} ({kind}): {why}")
 
 
+async def from_run(
+    site: str, run: Path, library_dir: Path, out: Path
+) -> tuple[MutationReport, float, int]:
+    """Mutants of the skills a past run stored, verified with the proposals it verified them by."""
+    began = time.perf_counter()
+    library = SkillLibrary(library_dir)
+    verified = {s.name for s in library.list(site=site, status="verified")}
+    proposals = load_proposals(run, verified)
+    target = await open_target(site)
+    try:
+        async with BrowserSession() as browser:
+            wb = Workbench(target, browser, library, out / site / "mutants")
+            report = await mutation_report(
+                wb,
+                proposals,
+                on_result=lambda r: print(
+                    "." if r.killed else "e" if r.equivalent else "S", end="", flush=True
+                ),
+            )
+    finally:
+        await target.close()
+    return report, time.perf_counter() - began, len(proposals)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sites", nargs="*", default=["shop", "forum", "tracker"])
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--run", type=Path, default=None, help="a past run folder")
+    parser.add_argument("--library", type=Path, default=None, help="its library")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="verify-strength-"))
+    if (args.run is None) != (args.library is None):
+        parser.error("--run and --library go together")
     rows = []
     for site in args.sites:
-        report, wall, verified = await one_site(site, out)
+        if args.run is not None:
+            report, wall, verified = await from_run(site, args.run, args.library, out)
+        else:
+            report, wall, verified = await one_site(site, out)
         show(report, wall, verified)
         (out / site / "mutation.json").write_text(report.model_dump_json(indent=2))
         rows.append((site, verified, report))
