@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from agent.models import ParamSpec, TaskProposal, TestCase
-from agent.postconditions import Postcondition, ResultsMatchListing
+from agent.postconditions import Postcondition, ResultsMatchListing, RowEffect
 
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
 _TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
@@ -117,6 +117,20 @@ def to_proposal(draft: ProposalDraft, *, index: int) -> TaskProposal:
             shown = json.dumps(raw)[:120]
             raise ValueError(f"post-condition {shown} is invalid: {first['msg']}") from None
         postconditions.append(pc)
+    # a password is never stored as typed (CredentialsWork checks secrets by their effect), and
+    # a log-in stores no record of the caller's values: the page showing the user is the proof
+    roles = {p.role for p in params}
+    login = {"username", "secret"} <= roles and "value" not in roles and "entity" not in roles
+    kept = []
+    for pc in postconditions:
+        if isinstance(pc, RowEffect):
+            if login:
+                continue
+            pc = pc.model_copy(update={"params": [p for p in pc.params if p not in secrets]})
+            if not pc.params:
+                continue
+        kept.append(pc)
+    postconditions = kept
     returns = "list[str]" if draft.kind == "information" else None
     if returns and not any(isinstance(pc, ResultsMatchListing) for pc in postconditions):
         raise ValueError("an information task needs a 'results' post-condition")
