@@ -60,10 +60,20 @@ async def run_task(
     if browser is None:
         async with BrowserSession() as session:
             return await run_task(
-                target, task, model=model, library=library, site=site, use_skills=use_skills,
-                mode=mode, max_steps=max_steps, k=k, folder=folder, browser=session,
-                program_timeout_s=program_timeout_s, step_timeout_s=step_timeout_s,
-            )  # fmt: skip
+                target,
+                task,
+                model=model,
+                library=library,
+                site=site,
+                use_skills=use_skills,
+                mode=mode,
+                max_steps=max_steps,
+                k=k,
+                folder=folder,
+                browser=session,
+                program_timeout_s=program_timeout_s,
+                step_timeout_s=step_timeout_s,
+            )
     site = site or target.name
     result = TaskResult(
         task_id=task_id_of(task),
@@ -85,10 +95,19 @@ async def run_task(
     context = await browser.new_context(target.base_url)
     try:
         await _attempt(
-            result, target, task, counted, context, library if use_skills else None,
-            mode=mode, max_steps=max_steps, k=k, folder=folder,
-            program_timeout_s=program_timeout_s, step_timeout_s=step_timeout_s,
-        )  # fmt: skip
+            result,
+            target,
+            task,
+            counted,
+            context,
+            library if use_skills else None,
+            mode=mode,
+            max_steps=max_steps,
+            k=k,
+            folder=folder,
+            program_timeout_s=program_timeout_s,
+            step_timeout_s=step_timeout_s,
+        )
     except Exception as exc:  # one task's failure is its result; the benchmark goes on
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         result.error = f"{type(exc).__name__}: {first}"[:400]
@@ -146,10 +165,18 @@ async def _attempt(
     )
     result.skills_offered = offered.names
     solved = await solve(
-        model, page, site=result.site, intent=result.intent, offered=offered, mode=mode,
-        max_steps=max_steps, folder=folder, stop=stop,
-        program_timeout_s=program_timeout_s, step_timeout_s=step_timeout_s,
-    )  # fmt: skip
+        model,
+        page,
+        site=result.site,
+        intent=result.intent,
+        offered=offered,
+        mode=mode,
+        max_steps=max_steps,
+        folder=folder,
+        stop=stop,
+        program_timeout_s=program_timeout_s,
+        step_timeout_s=step_timeout_s,
+    )
     _record(result, solved, page)
     if solved.model_error is not None:
         result.error = f"model: {solved.model_error}"

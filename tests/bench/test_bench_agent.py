@@ -45,7 +45,7 @@ async def test_program_failure_falls_back_to_steps_from_the_current_page(
             }
         return {
             "thought": "read the price",
-            "code": 'answer(await page.get_by_text("Price:").inner_text())',
+            "code": 'return await page.get_by_text("Price:").inner_text()',  # return answers
             "done": True,
         }
 
