@@ -77,7 +77,10 @@ def _step(run_dir: Path, result: TaskResult, step: StepView) -> str:
     if step.screenshot and result.folder:
         uri = _data_uri(run_dir / result.folder / step.screenshot)
         if uri:
-            shot = f'<img class="shot" alt="{escape(title)} screenshot" src="{uri}">'
+            shot = (
+                f'<img class="shot" alt="{escape(title)} screenshot" src="{uri}">'
+                "<div class='meta'>the page after it ran</div>"
+            )
     return f'<div class="step"><div>{"".join(parts)}</div><div>{shot}</div></div>'
 
 
