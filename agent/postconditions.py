@@ -58,6 +58,9 @@ class ResultsMatchListing(BaseModel):
     kind: Literal["results"] = "results"
     listing: str  # "/search?q={query}&category={category}"
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # param -> label -> value
+    # param -> the value the form submits when the parameter is left unset (a select's
+    # selected option: a select without an empty option always submits one)
+    defaults: dict[str, str] = Field(default_factory=dict)
 
 
 class CredentialsWork(BaseModel):
@@ -220,14 +223,19 @@ def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
     )
 
 
-def fill(template: str, inputs: dict[str, Any], values: dict[str, dict[str, str]]) -> str:
+def fill(
+    template: str,
+    inputs: dict[str, Any],
+    values: dict[str, dict[str, str]],
+    defaults: dict[str, str] | None = None,
+) -> str:
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
         if name in ("id", "slug"):
             return m.group(0)
         raw = inputs.get(name)
         if raw is None:
-            return ""
+            return quote_plus((defaults or {}).get(name, ""))
         raw = values.get(name, {}).get(str(raw), raw)
         return quote_plus(str(raw))
 
@@ -396,7 +404,7 @@ async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> 
     returned = ev.returned
     if not isinstance(returned, list) or not all(isinstance(x, str) for x in returned):
         return Check(kind=pc.kind, passed=False, reason=f"returned {type(returned).__name__}")
-    url = fill(pc.listing, ev.inputs, pc.values)
+    url = fill(pc.listing, ev.inputs, pc.values, pc.defaults)
     expected = [" ".join(x.split()) for x in await probe.listing(url)]
     got = [" ".join(x.split()) for x in returned]
     if got != expected:

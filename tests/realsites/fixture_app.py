@@ -199,14 +199,18 @@ def build_app(state: State) -> Starlette:
     async def rows(request: Request) -> Response:
         # a table browser: each row's id links to the row, its author links to the person
         q = request.query_params.get("_search", "").lower()
-        hits = {i: r for i, r in state.rows.items() if q in r[0].lower()}
+        op = request.query_params.get("_op", "")  # no operator: no filter at all
+        match = {"contains": str.__contains__, "starts": str.startswith}.get(op)
+        hits = {i: r for i, r in state.rows.items() if match is None or match(r[0].lower(), q)}
         trs = "".join(
             f'<tr><td><a href="/lib/rows/{i}">{i}</a></td><td>{html.escape(t)}</td>'
             f'<td><a href="/lib/people/{a}">{people[a]}</a></td></tr>'
             for i, (t, a) in hits.items()
         )
         body = f"""<h1>rows</h1><form method="get" action="/lib/rows">
-        <input name="_search" aria-label="Search"><button>Search</button></form>
+        <input name="_search" aria-label="Search"><select name="_op" aria-label="Match">
+        <option value="contains">contains</option><option value="starts">starts with</option>
+        </select><button>Search</button></form>
         <table><tr><th>id</th><th>title</th><th>author</th></tr>{trs}</table>"""
         return _page("rows", body, request)
 

@@ -21,6 +21,7 @@ from agent.policies.heuristic.policy import HeuristicPolicy
 from agent.policies.heuristic.practise import practise
 from agent.policies.heuristic.propose import propose
 from agent.policies.heuristic.sitemap import crawl
+from agent.postconditions import ResultsMatchListing
 from agent.sandbox import compile_skill, run_skill
 from agent.target import Target, open_target
 from agent.workbench import Workbench
@@ -365,7 +366,7 @@ async def test_a_table_browser_names_rows_by_id_and_its_search_returns_the_rows(
     context = await browser.new_context(app.base_url)
     try:
         page = await context.new_page()
-        await page.goto("/lib/rows?_search=garden")
+        await page.goto("/lib/rows?_search=garden&_op=contains")
         facts = await page_facts(page)
     finally:
         await context.close()
@@ -386,5 +387,8 @@ async def test_a_table_browser_names_rows_by_id_and_its_search_returns_the_rows(
     # the id is the parameter, matched exactly ("1" is not "12")
     assert "get_by_role('link', name=row, exact=True)" in code
     search = next(p for p in proposals if p.start_url == "/lib/rows")
+    # left unset, the match select submits its selected option (the listing does too)
+    listing = search.postconditions[0]
+    assert isinstance(listing, ResultsMatchListing) and listing.defaults == {"match": "contains"}
     result, _ = await attempt(wb, HeuristicPolicy(), search, "run")
     assert result.verified, result.reason

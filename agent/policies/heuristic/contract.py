@@ -76,6 +76,7 @@ def postconditions(
     hidden: dict[str, str],
     pages: list[str],
     login_skill: str | None,
+    defaults: dict[str, str] | None = None,
 ) -> list[Postcondition]:
     values = [p.name for p in params if p.role in ("value", "entity")]
     if kind == "login":
@@ -85,6 +86,7 @@ def postconditions(
             ResultsMatchListing(
                 listing=listing_url(action, fields, hidden),
                 values={p.name: p.choice_values for p in params if p.choice_values},
+                defaults=defaults or {},
             )
         ]
     if kind == "open":

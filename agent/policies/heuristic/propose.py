@@ -590,6 +590,7 @@ def _proposal_for(
             if kind == "row"
             else static_pages(sitemap),
             login_skill=login_skill,
+            defaults=_select_defaults(form, plan["fields"]),
         ),
         returns="list[str]" if kind == "search" else None,
         differential=kind not in ("row", "login"),
@@ -597,6 +598,18 @@ def _proposal_for(
         setup=list(setup),
         priority=float(len(specs)),
     )
+
+
+def _select_defaults(form: FormFact, steps: list[dict[str, Any]]) -> dict[str, str]:
+    """What each select without an empty option submits when its parameter is left unset:
+    its selected option."""
+    selects = {f.name: f for f in form.inputs if f.tag == "select"}
+    out: dict[str, str] = {}
+    for step in steps:
+        field = selects.get(step["name"])
+        if field is not None and field.options and all(o.value for o in field.options):
+            out[step["param"]] = field.value
+    return out
 
 
 def _query_words(entity: Entity | None) -> list[str]:
