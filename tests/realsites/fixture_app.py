@@ -3,8 +3,9 @@
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
 and disabled fields, a long table-laid form whose required select is marked only by its header
 cell, items called pages at addresses ending in a slash, a table browser whose rows are named
-by their ids, a preferences form (two fields) that saves in place, a form whose inputs clobber
-its properties, a page that answers 500 and one whose script breaks page reading."""
+by their ids, a menu link naming a book otherwise than its page, a preferences form (two
+fields) that saves in place, a form whose inputs clobber its properties, a page that answers
+500 and one whose script breaks page reading."""
 
 from __future__ import annotations
 
@@ -68,7 +69,8 @@ def _page(title: str, body: str, request: Request, notice: str = "") -> HTMLResp
 <style>.error-message{{color:red}}</style></head><body>
 <div id="header"><a href="/lib/">Home</a> <a href="/lib/search">Search</a>
 <a href="/lib/new">New book</a> <a href="/lib/prefs">Preferences</a>
-<a href="/lib/report">Report</a> <a href="/lib/pages/">Pages</a> <a href="/lib/rows">Rows</a>
+<a href="/lib/book3">Featured</a> <a href="/lib/report">Report</a>
+<a href="/lib/pages/">Pages</a> <a href="/lib/rows">Rows</a>
 <a href="/lib/broken">Broken</a> <a href="/lib/unreadable">Unreadable</a>
 <a href="/other/">Elsewhere</a></div>
 <div id="sidebar">{login}</div>{flash}

@@ -392,3 +392,15 @@ async def test_a_table_browser_names_rows_by_id_and_its_search_returns_the_rows(
     assert isinstance(listing, ResultsMatchListing) and listing.defaults == {"match": "contains"}
     result, _ = await attempt(wb, HeuristicPolicy(), search, "run")
     assert result.verified, result.reason
+
+
+async def test_an_item_is_named_as_its_own_page_names_it_not_as_a_menu_does(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    sitemap = await _sitemap(app, browser)
+    books = sitemap.entities["/lib/book{id}"]
+    # the header's "Featured" links book 3 on every page; the listing names it, and so do
+    # the titles of the book pages the crawler read
+    assert "Featured" not in books.examples
+    assert books.examples["Planning Small Kitchens"] == "/lib/book3"
+    assert set(books.examples) == set(app.state.books.values())

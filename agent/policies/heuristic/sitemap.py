@@ -104,7 +104,7 @@ async def crawl(
     visits: dict[str, int] = defaultdict(int)
     pages: list[PageFacts] = []
     skipped: list[Skipped] = []
-    all_links: dict[str, tuple[str, str]] = {}  # path -> (text, found on)
+    all_links: dict[str, list[tuple[str, str]]] = {}  # path -> [(text, found on)], first first
 
     def skip(path: str, reason: str) -> None:
         skipped.append(Skipped(path=path, reason=reason))
@@ -146,26 +146,65 @@ async def crawl(
                 continue
             if not (target.split("?")[0] + "/").startswith(scope) and target != scope.rstrip("/"):
                 continue
-            if target not in all_links and link.text:
-                all_links[target] = (link.text, facts.path)
+            named = all_links.setdefault(target, [])
+            if link.text and (link.text, facts.path) not in named and len(named) < 8:
+                named.append((link.text, facts.path))
             if target not in seen:
                 queue.append(target)
-    return SiteMap(root=scope, pages=pages, entities=_entities(all_links, scope), skipped=skipped)
+    headings = {p.path: f"{p.h1}\n{p.title}" for p in pages}
+    entities = _entities(all_links, scope, headings)
+    return SiteMap(root=scope, pages=pages, entities=entities, skipped=skipped)
 
 
-def _entities(links: dict[str, tuple[str, str]], root: str = "/") -> dict[str, Entity]:
-    bare = {p: v for p, v in links.items() if "?" not in p}
+def _confirmed(text: str, heading: str | None) -> bool:
+    return heading is not None and " ".join(text.split()).casefold() in heading.casefold()
+
+
+def _entities(
+    links: dict[str, list[tuple[str, str]]],
+    root: str = "/",
+    headings: dict[str, str] | None = None,
+) -> dict[str, Entity]:
+    """Kinds of item pages and their names. An item may be linked by several texts (a menu's
+    "Help/Guide", a timeline's "14:37 Ticket #6 (…) created by ada", an index's "TracGuide"):
+    its name is the text of the first listing page, unless another listing's texts are the
+    ones the items' own pages (those crawled) show in their heading or title."""
+    headings = headings or {}
+    bare = {p: [(t, s) for t, s in v if t and len(t) <= 80] for p, v in links.items()}
+    bare = {p: v for p, v in bare.items() if "?" not in p and v}
     patterns = generalise(list(bare), root)
-    entities: dict[str, Entity] = {}
+    kinds: dict[str, list[str]] = {}
     for path, pattern in patterns.items():
-        if "{" not in pattern:
-            continue
-        text, source = bare[path]
-        if not text or len(text) > 80:
-            continue
-        entity = entities.setdefault(pattern, Entity(pattern=pattern, noun=_noun(pattern)))
-        if text not in entity.examples:
-            entity.examples[text] = path
-            entity.sources[text] = source
+        if "{" in pattern:
+            kinds.setdefault(pattern, []).append(path)
+    entities: dict[str, Entity] = {}
+    for pattern, paths in kinds.items():
+        listings: dict[str, list[str]] = {}  # source -> paths it names
+        for path in paths:
+            for _, source in bare[path]:
+                if path not in listings.setdefault(source, []):
+                    listings[source].append(path)
+
+        def text_on(path: str, source: str | None) -> tuple[str, str]:
+            # a page may link an item twice (a menu's "Guide", its index's "TracGuide")
+            texts = [(t, s) for t, s in bare[path] if s == source] or bare[path][:1]
+            return next((x for x in texts if _confirmed(x[0], headings.get(path))), texts[0])
+
+        score = {
+            source: sum(_confirmed(text_on(p, source)[0], headings.get(p)) for p in named)
+            for source, named in listings.items()
+            if len(named) >= 3
+        }
+        best = max(score, key=lambda s: score[s], default=None)
+        chosen = best if best is not None and score[best] > 0 else None
+        entity = Entity(pattern=pattern, noun=_noun(pattern))
+        ordered = [p for p in paths if chosen is not None and p in listings[chosen]]
+        ordered += [p for p in paths if p not in ordered]
+        for path in ordered:
+            text, source = text_on(path, chosen) if chosen else bare[path][0]
+            if text not in entity.examples:
+                entity.examples[text] = path
+                entity.sources[text] = source
+        entities[pattern] = entity
     # entity kinds with a single example are page chrome, not collections
     return {k: v for k, v in entities.items() if len(v.examples) >= 3}
