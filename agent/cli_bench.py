@@ -132,8 +132,12 @@ def register(app: typer.Typer, console: Console) -> None:
         mode: ModeOpt = "program",
         max_steps: MaxStepsOpt = 10,
     ) -> None:
-        """Run a site's task suite with the task agent (with or without skills), or compare
-        two runs (--compare RUN_A RUN_B). Writes summary.json and report.html."""
+        """Run a site's task suite with the task agent, or compare two runs.
+
+        Each task runs on a freshly reset site, with the library's skills or without
+        (--no-skills); the run folder gets summary.json and report.html. With --compare
+        RUN_A RUN_B: the deltas per metric and per task, and RUN_B/compare.html (or
+        --out/compare.html)."""
         if compare_runs:
             if len(args) != 2:
                 raise SkillwrightError("--compare takes two run folders: RUN_A RUN_B")
@@ -249,6 +253,9 @@ def register(app: typer.Typer, console: Console) -> None:
 
         with console.status(f"solving on {target}"):
             result = run_interruptible(main())
+        if result.error and not result.trace:  # nothing ran (a library for another site, …)
+            hint = "; --no-skills solves without it" if "library" in result.error else ""
+            raise SkillwrightError(result.error + hint)
         colour = {"pass": "green", "fail": "red", "error": "yellow", "done": "blue"}
         console.print(f"[{colour[result.verdict]}]{result.verdict}[/] {escape(result.intent)}")
         if result.answer is not None:
