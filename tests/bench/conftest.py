@@ -27,6 +27,15 @@ async def shop() -> AsyncIterator[Target]:
         await target.close()
 
 
+@pytest_asyncio.fixture(scope="package", loop_scope="session")
+async def miniwob() -> AsyncIterator[Target]:
+    target = await open_target("miniwob")
+    try:
+        yield target
+    finally:
+        await target.close()
+
+
 @pytest.fixture(scope="package")
 def shop_lib(tmp_path_factory: pytest.TempPathFactory) -> SkillLibrary:
     return shop_library(tmp_path_factory.mktemp("bench-lib"))

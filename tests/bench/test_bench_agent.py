@@ -72,7 +72,7 @@ async def test_program_failure_falls_back_to_steps_from_the_current_page(
 
 
 async def test_miniwob_bench_reads_the_reward_from_the_page(
-    browser: BrowserSession, tmp_path: Path
+    miniwob: Target, browser: BrowserSession, tmp_path: Path
 ) -> None:
     suite = load_suite("miniwob", ids=MINIWOB)
     assert [s.task_id for s in suite.tasks] == [f"miniwob-{n}-10000" for n in MINIWOB]
@@ -82,6 +82,7 @@ async def test_miniwob_bench_reads_the_reward_from_the_page(
         out=tmp_path,
         use_skills=False,
         mode="program",
+        targets=[miniwob],
         browser=browser,
     )
     assert [r.verdict for r in summary.tasks] == ["pass"] * 5, [
@@ -93,7 +94,7 @@ async def test_miniwob_bench_reads_the_reward_from_the_page(
 
 
 async def test_miniwob_wrong_action_is_a_failure_not_a_pass(
-    browser: BrowserSession, tmp_path: Path
+    miniwob: Target, browser: BrowserSession, tmp_path: Path
 ) -> None:
     """The same run with a model that clicks the wrong button: the page's reward says fail."""
 
@@ -111,6 +112,7 @@ async def test_miniwob_wrong_action_is_a_failure_not_a_pass(
         use_skills=False,
         mode="step",
         max_steps=2,
+        targets=[miniwob],
         browser=browser,
     )
     (r,) = summary.tasks

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from agent.benchmark import compare, read_summary
 from agent.benchmark.compare import METRICS
 from agent.browser import BrowserSession
+from agent.cli import app
 from tests.bench.scripted import BENCH_TASKS
 
 pytestmark = pytest.mark.browser
-REPO = Path(__file__).resolve().parents[2]
 
 
 def test_summary_has_every_field_and_skills_cut_steps(two_runs: tuple[Path, Path]) -> None:
@@ -77,16 +75,11 @@ def test_compare_prints_deltas_and_renders_charts(two_runs: tuple[Path, Path]) -
     cmp = compare(read_summary(two_runs[0]), read_summary(two_runs[1]))
     calls = next(m for m in cmp.metrics if m.key == "model_calls_per_solved")
     assert calls.a == 3.0 and calls.b == 1.0 and calls.improved
-    proc = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "bench", "--compare", *map(str, two_runs)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "COLUMNS": "160"},
+    result = CliRunner().invoke(
+        app, ["bench", "--compare", *map(str, two_runs)], env={"COLUMNS": "160"}
     )
-    assert proc.returncode == 0, proc.stderr
-    out = proc.stdout
+    assert result.exit_code == 0, result.output
+    out = result.output
     for label in (
         "success rate",
         "steps per solved task",
