@@ -3,6 +3,7 @@ loopback) with the heuristic policy, and check every verified skill against the 
 
     python bench/realapps.py                 # every app in bench/realapps/
     python bench/realapps.py roundup trac    # some of them
+    REALAPPS_POLICY=llm REALAPPS_LLM=SPEC python bench/realapps.py roundup   # a model explores
 
 Per app: verified skills, rejections by cause, the checker's result, wall time. The checker
 runs each verified skill once more (its first passing test input, after its setup calls) in a
@@ -170,7 +171,7 @@ def run_app(name: str, out: Path) -> dict[str, Any]:
             "explore",
             served.url,
             "--policy",
-            "heuristic",
+            os.environ.get("REALAPPS_POLICY", "heuristic"),
             "--library",
             str(library),
             "--out",
@@ -180,6 +181,8 @@ def run_app(name: str, out: Path) -> dict[str, Any]:
         ]
         if served.username:
             cmd += ["--username", served.username]
+        if os.environ.get("REALAPPS_LLM"):  # e.g. record:CASSETTE=openai:MODEL@URL
+            cmd += ["--llm", os.environ["REALAPPS_LLM"]]
         env = {**os.environ, "SKILLWRIGHT_PASSWORD": served.password}
         done = subprocess.run(cmd, env=env, capture_output=True, text=True)
         (out / name).mkdir(parents=True, exist_ok=True)
