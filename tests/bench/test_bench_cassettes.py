@@ -39,6 +39,7 @@ async def test_cassette_bench_replays_offline_and_reports(
             library=lib,
             use_skills=use_skills,
             mode="program",
+            workers=2,  # replay order does not matter: calls are keyed by their prompt
             browser=browser,
         )
         write_report(summary, out)
