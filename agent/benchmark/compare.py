@@ -82,10 +82,10 @@ def _value(summary: BenchSummary, key: str) -> float | None:
     return None if value is None else float(value)
 
 
-def compare(a: BenchSummary, b: BenchSummary, name_a: str = "A", name_b: str = "B") -> Comparison:
+def compare(a: BenchSummary, b: BenchSummary) -> Comparison:
     cmp = Comparison(
-        label_a=f"{name_a} ({a.label})",
-        label_b=f"{name_b} ({b.label})",
+        label_a=a.label,
+        label_b=b.label,
         site_a=a.site,
         site_b=b.site,
     )
