@@ -30,6 +30,7 @@ class ProgramReply(BaseModel):
 
     thought: str = ""
     code: str = ""
+    answer: Any = None  # an answer the model read off the page it was shown
 
 
 class Solved(BaseModel):
@@ -177,6 +178,8 @@ async def solve(
     solved.skill_calls += outcome.skill_calls
     if outcome.answered:
         solved.answer, solved.answered = outcome.answer, True
+    elif reply.answer is not None:
+        solved.answer, solved.answered = reply.answer, True
     view.screenshot = await _shot(folder, "program.png", page)
     solved.trace.append(view)
     _save(folder, view, prompt, completion.text)
