@@ -97,6 +97,11 @@ async def _ground_readback(pc: RowEffect, ev: Evidence, probe: Probe) -> PageSho
         check = await evaluate(gone, ev, probe, "")
         return gone if check.passed else None
     for url in pc.readback:
+        if pc.existing and len(params) < 2 and url not in ev.rows_before:
+            # an existing item's name is on its own page (where its skill ends) whatever the
+            # skill did: without a value of the run, only a page read before the run and
+            # showing the item only after it (a wish list) proves an effect
+            continue
         candidate = PageShows(params=params, where="readback", url=url, row=True)
         check = await evaluate(candidate, ev, probe, "")
         if check.passed and not _shown_before(candidate, ev, url):

@@ -34,6 +34,7 @@ class RowEffect(BaseModel):
     columns: dict[str, list[str]] = Field(default_factory=dict)  # param -> column paths
     alone: bool = True  # exactly one row of the table has this change
     readback: list[str] = Field(default_factory=list)  # pages that show the row (no database)
+    existing: bool = False  # params[0] names an item that exists before the run
 
 
 class PageShows(BaseModel):

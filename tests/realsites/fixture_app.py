@@ -3,9 +3,10 @@
 flash notices without role=status, a create form with Preview and Create buttons plus hidden
 and disabled fields, a long table-laid form whose required select is marked only by its header
 cell, items called pages at addresses ending in a slash, a table browser whose rows are named
-by their ids, a menu link naming a book otherwise than its page, a preferences form (two
-fields) that saves in place, a form whose inputs clobber its properties, a page that answers
-500 and one whose script breaks page reading."""
+by their ids, a menu link naming a book otherwise than its page, a book's Save draft button
+that changes nothing shown, a preferences form (two fields) that saves in place, a form whose
+inputs clobber its properties, a page that answers 500 and one whose script breaks page
+reading."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class State:
     realname: str = "Ada"
     city: str = "London"
     created: list[str] = field(default_factory=list)
+    touched: list[int] = field(default_factory=list)
     reports: dict[int, dict[str, str]] = field(default_factory=dict)
     rows: dict[int, tuple[str, int]] = field(
         default_factory=lambda: {
@@ -107,7 +109,15 @@ def build_app(state: State) -> Starlette:
         i = int(request.path_params["n"])
         if i not in state.books:
             return HTMLResponse("not found", status_code=404)
-        return _page(state.books[i], f"<h2>{html.escape(state.books[i])}</h2>", request)
+        # a button that saves the book as it is: nothing a page shows changes
+        touch = f'<form method="post" action="/lib/book{i}/touch"><button>Save draft</button>'
+        touch += "</form>"
+        return _page(state.books[i], f"<h2>{html.escape(state.books[i])}</h2>{touch}", request)
+
+    async def touch(request: Request) -> Response:
+        n = int(request.path_params["n"])
+        state.touched.append(n)
+        return RedirectResponse(f"/lib/book{n}", status_code=303)
 
     async def login(request: Request) -> Response:
         form = await request.form()
@@ -248,6 +258,7 @@ def build_app(state: State) -> Starlette:
             Route("/lib/", home),
             Route("/lib/search", search),
             Route("/lib/book{n:int}", book),
+            Route("/lib/book{n:int}/touch", touch, methods=["POST"]),
             Route("/lib/login", login, methods=["POST"]),
             Route("/lib/new", new, methods=["GET", "POST"]),
             Route("/lib/prefs", prefs, methods=["GET", "POST"]),

@@ -404,3 +404,21 @@ async def test_an_item_is_named_as_its_own_page_names_it_not_as_a_menu_does(
     assert "Featured" not in books.examples
     assert books.examples["Planning Small Kitchens"] == "/lib/book3"
     assert set(books.examples) == set(app.state.books.values())
+
+
+async def test_a_button_on_an_item_that_changes_nothing_shown_is_not_verified(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    wb.target.accounts = {}
+    sitemap = await _sitemap(app, browser)
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    save = next(p for p in proposals if p.skill_name == "save_draft")
+    assert [p.name for p in save.params] == ["book"]
+    result, _ = await attempt(wb, HeuristicPolicy(), save, "run")
+    # the book's own page, where the skill ends, shows its name whether or not it saved
+    assert app.state.touched  # the practise run pressed the button
+    assert not result.verified
+    assert "no read-back page shows ['book']" in result.reason, result.reason

@@ -101,9 +101,9 @@ def postconditions(
     if kind == "row":
         has_values = any(f["param"] in values for f in fields)
         change = "changed" if has_values else "deleted"
-        out.append(RowEffect(params=values, change=change, readback=pages))
+        out.append(RowEffect(params=values, change=change, readback=pages, existing=True))
     else:
-        out.append(RowEffect(params=values, readback=pages))
+        out.append(RowEffect(params=values, readback=pages, existing=entity is not None))
     secrets = [p.name for p in params if p.role == "secret"]
     if kind == "register" and secrets and login_skill is not None:
         user = next((p.name for p in params if "user" in p.name), None)
