@@ -10,9 +10,11 @@ from agent.postconditions import (
     Evidence,
     PageShows,
     Probe,
+    ResultsMatchListing,
     RowEffect,
     evaluate,
     ground_row,
+    listing_from,
     shown,
 )
 
@@ -57,13 +59,21 @@ class JudgeChain:
         return Verdict(success=False, reasons=["no post-condition decides this run"])
 
 
-async def ground(proposal: TaskProposal, ev: Evidence, probe: Probe) -> tuple[list[Any], list[str]]:
+async def ground(
+    proposal: TaskProposal, ev: Evidence, probe: Probe, path: str | None = None
+) -> tuple[list[Any], list[str]]:
     """Bind the proposal's post-conditions to what the practise run showed: the table and
     columns of a row effect; on a site without a database, the read-back page that shows it.
     Returns the grounded post-conditions and notes on what could not be grounded."""
     out: list[Any] = []
     notes: list[str] = []
     for pc in proposal.postconditions:
+        if isinstance(pc, ResultsMatchListing) and path:
+            derived = listing_from(path, ev.inputs, pc.values)
+            if derived is not None and derived[0] != pc.listing:
+                notes.append(f"results listing {pc.listing} taken as {derived[0]} (the run's page)")
+                out.append(pc.model_copy(update={"listing": derived[0], "slugs": derived[1]}))
+                continue
         if isinstance(pc, RowEffect) and pc.table is None:
             if ev.changes is not None:
                 grounded = ground_row(pc, ev)

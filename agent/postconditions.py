@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, Any, Literal, Protocol
-from urllib.parse import quote_plus
+from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -62,6 +62,7 @@ class ResultsMatchListing(BaseModel):
     # param -> the value the form submits when the parameter is left unset (a select's
     # selected option: a select without an empty option always submits one)
     defaults: dict[str, str] = Field(default_factory=dict)
+    slugs: list[str] = Field(default_factory=list)  # params written as a slug in the path
 
 
 class CredentialsWork(BaseModel):
@@ -224,11 +225,17 @@ def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
     )
 
 
+def slugify(text: str) -> str:
+    """The usual slug of a name: lower case, runs of other characters as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).casefold()).strip("-")
+
+
 def fill(
     template: str,
     inputs: dict[str, Any],
     values: dict[str, dict[str, str]],
     defaults: dict[str, str] | None = None,
+    slugs: list[str] | None = None,
 ) -> str:
     def sub(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -238,9 +245,46 @@ def fill(
         if raw is None:
             return quote_plus((defaults or {}).get(name, ""))
         raw = values.get(name, {}).get(str(raw), raw)
+        if name in (slugs or []):
+            return slugify(str(raw))
         return quote_plus(str(raw))
 
     return re.sub(r"\{(\w+)\}", sub, template)
+
+
+def listing_from(
+    path: str, inputs: dict[str, Any], values: dict[str, dict[str, str]]
+) -> tuple[str, list[str]] | None:
+    """Where a run's results were shown, as a listing template: query values and path segments
+    that carry an input become `{param}` (a path segment as the input's slug). None when the
+    address carries no input."""
+    parts = urlsplit(path)
+    used: set[str] = set()
+    slugs: list[str] = []
+
+    def param_of(text: str, *, slug: bool) -> str | None:
+        for name, value in inputs.items():
+            if value is None or name in used or str(value) == "":
+                continue
+            forms = {str(value), values.get(name, {}).get(str(value), str(value))}
+            if text in forms or (slug and text == slugify(str(value))):
+                used.add(name)
+                return name
+        return None
+
+    segments = []
+    for seg in parts.path.split("/"):
+        name = param_of(unquote_plus(seg), slug=True) if seg else None
+        if name is not None and unquote_plus(seg) not in (str(inputs[name]),):
+            slugs.append(name)
+        segments.append(f"{{{name}}}" if name else seg)
+    query = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        name = param_of(value, slug=False)
+        query.append(f"{key}={{{name}}}" if name else f"{key}={quote_plus(value)}")
+    if not used:
+        return None
+    return "/".join(segments) + ("?" + "&".join(query) if query else ""), slugs
 
 
 def url_regex(pattern: str, inputs: dict[str, Any]) -> re.Pattern[str]:
@@ -405,7 +449,7 @@ async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> 
     returned = ev.returned
     if not isinstance(returned, list) or not all(isinstance(x, str) for x in returned):
         return Check(kind=pc.kind, passed=False, reason=f"returned {type(returned).__name__}")
-    url = fill(pc.listing, ev.inputs, pc.values, pc.defaults)
+    url = fill(pc.listing, ev.inputs, pc.values, pc.defaults, pc.slugs)
     expected = [" ".join(x.split()) for x in await probe.listing(url)]
     got = [" ".join(x.split()) for x in returned]
     if got != expected:

@@ -23,46 +23,53 @@ _ENCODE = (
 )
 
 
-def url_template(proposal: TaskProposal, final_url: str, inputs: dict[str, Any]) -> str | None:
-    """The f-string body of the direct address, or None when the run's effect is not a GET
-    address carrying every parameter in its query."""
+def url_template(
+    proposal: TaskProposal, final_url: str, inputs: dict[str, Any]
+) -> tuple[str, list[str]] | None:
+    """The f-string body of the direct address and the lines that compute its values, or None
+    when the run's effect is not a GET address carrying every parameter in its query.
+
+    A parameter chosen in a <select> is passed as the option's label; the address carries the
+    option's value, so the label is looked up in the options the practise run read."""
     parts = urlsplit(final_url)
     if not parts.query:
         return None
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     specs = {p.name: p for p in proposal.params}
-    if any(p.choice_values or p.role in ("secret", "username") for p in specs.values()):
+    if any(p.role in ("secret", "username") for p in specs.values()):
         return None
-    used: set[str] = set()
+    used: list[str] = []
     pieces: list[str] = []
     for key, value in pairs:
-        param = next(
-            (
-                name
-                for name, v in inputs.items()
-                if name in specs and name not in used and v is not None and str(v) == value
-            ),
-            None,
-        )
+        param = None
+        for name, given in inputs.items():
+            if name not in specs or name in used or given is None or str(given) == "":
+                continue
+            forms = {str(given), specs[name].choice_values.get(str(given), str(given))}
+            if value in forms:
+                param = name
+                break
         if param is None:
             if "{" in value or "}" in value or "{" in key or "}" in key:
                 return None
             pieces.append(f"{key}={value}")
             continue
-        used.add(param)
-        if specs[param].annotation.startswith(("int", "float")):
-            pieces.append(f"{key}={{{param}}}")
-        else:
-            pieces.append(f"{key}={{{param}{_ENCODE}}}")
-    required = {p.name for p in proposal.params if p.default is None}
-    if not required <= used or set(specs) - used:
+        used.append(param)
+        pieces.append(f"{key}={{v_{param}}}")
+    if set(specs) - set(used) or "{" in parts.path or "}" in parts.path:
         return None
-    if "{" in parts.path or "}" in parts.path:
-        return None
-    return f"{parts.path}?{'&'.join(pieces)}"
+    prelude = []
+    for name in used:
+        choices = specs[name].choice_values
+        text = f"str({name})"
+        if choices:
+            text = f"{dict(choices)!r}.get(str({name}), str({name}))"
+        prelude.append(f'v_{name} = {text} if {name} is not None else ""')
+        prelude.append(f"v_{name} = v_{name}{_ENCODE}")
+    return f"{parts.path}?{'&'.join(pieces)}", prelude
 
 
-def url_form(candidate: CandidateSkill, template: str) -> CandidateSkill | None:
+def url_form(candidate: CandidateSkill, template: tuple[str, list[str]]) -> CandidateSkill | None:
     """The candidate with its steps up to the results page replaced by one `page.goto`."""
     tree = ast.parse(candidate.code)
     fn = tree.body[0]
@@ -78,7 +85,8 @@ def url_form(candidate: CandidateSkill, template: str) -> CandidateSkill | None:
     )
     if last_action is None:
         return None
-    goto = ast.parse(f'await page.goto(f"{template}")').body
+    address, prelude = template
+    goto = ast.parse("\n".join([*prelude, f'await page.goto(f"{address}")'])).body
     fn.body = [*doc, *goto, *rest[last_action + 1 :]]
     if isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant):
         text = str(fn.body[0].value.value)

@@ -34,6 +34,11 @@ class CaseDraft(BaseModel):
     note: str = ""
 
 
+class SetupDraft(BaseModel):
+    skill: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
 class ProposalDraft(BaseModel):
     title: str
     kind: Literal["procedural", "navigational", "information"]
@@ -41,6 +46,7 @@ class ProposalDraft(BaseModel):
     description: str = ""
     start_url: str = "/"
     needs_login: bool = False
+    setup: list[SetupDraft] = Field(default_factory=list)
     params: list[ParamDraft] = Field(default_factory=list)
     test_cases: list[CaseDraft] = Field(default_factory=list)
     postconditions: list[dict[str, Any]] = Field(default_factory=list)

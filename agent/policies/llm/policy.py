@@ -164,13 +164,21 @@ class LLMPolicy:
             if proposal.skill_name in names or proposal.key in st.attempted:
                 rejected.append(Rejected(title=draft.title, reason="the library has it already"))
                 continue
+            unknown = [c.skill for c in draft.setup if c.skill not in signatures]
+            if unknown:
+                why = f"setup calls skills the library does not have: {unknown}"
+                rejected.append(Rejected(title=draft.title, reason=why))
+                continue
+            extra_setup = [SetupCall(skill=c.skill, args=c.args) for c in draft.setup]
+            if extra_setup:
+                proposal = proposal.model_copy(update={"setup": extra_setup})
             if proposal.needs_login and not _is_login(proposal):
                 if st.login is None and not batch_login:
                     why = "needs a log-in skill first"
                     rejected.append(Rejected(title=draft.title, reason=why))
                     continue
                 if st.login is not None:
-                    proposal = proposal.model_copy(update={"setup": [st.login]})
+                    proposal = proposal.model_copy(update={"setup": [st.login, *proposal.setup]})
             names.add(proposal.skill_name)
             kept.append(proposal)
         # a log-in first: later proposals of the round may need it
@@ -188,10 +196,12 @@ class LLMPolicy:
 
     async def prepare(self, wb: Workbench, proposal: TaskProposal) -> TaskProposal:
         """A task that needs a log-in gets the log-in verified earlier in its round."""
-        if proposal.needs_login and not proposal.setup and not _is_login(proposal):
-            if self.state.login is None:
+        login = self.state.login
+        if proposal.needs_login and not _is_login(proposal):
+            if login is None:
                 raise SetupError("no log-in skill was verified for this task")
-            return proposal.model_copy(update={"setup": [self.state.login]})
+            if login not in proposal.setup:
+                return proposal.model_copy(update={"setup": [login, *proposal.setup]})
         return proposal
 
     # -- practise ----------------------------------------------------------------------------
