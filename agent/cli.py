@@ -241,7 +241,9 @@ def explore(
     policy: Annotated[str, typer.Option(help="auto | llm | heuristic")] = "auto",
     llm: Annotated[str | None, typer.Option(help="LLM spec (default $SKILLWRIGHT_LLM).")] = None,
     iterations: Annotated[int, typer.Option(help="Exploration rounds.")] = 3,
-    workers: Annotated[int, typer.Option(help="Parallel workers (heuristic: 1).")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="Proposals attempted in parallel (one site instance each).")
+    ] = 1,
     library: LibraryOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Run folder for artifacts.")] = None,
     theme: Annotated[str, typer.Option(help="Theme of a bundled site.")] = "v1",
@@ -332,6 +334,7 @@ def explore(
                     lib,
                     policy=explore_policy,
                     resume=resume,
+                    workers=workers,
                     out=out,
                     iterations=iterations,
                     max_pages=max_pages,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -67,6 +68,40 @@ def _resumed(run_dir: Path, fresh: ExploreSummary, policy: Policy) -> ExploreSum
     return fresh.model_copy(update={"attempts": old.attempts, "stopped": None})
 
 
+async def _attempt_all(
+    benches: list[Workbench],
+    policy: Policy,
+    proposals: list[TaskProposal],
+    summary: ExploreSummary,
+    reporter: Reporter,
+    judge: JudgeChain | None,
+) -> None:
+    """Attempt a batch: in order on one workbench, or spread over several (one site instance
+    each). The policy hears each outcome as it comes; a spent budget stops taking new ones."""
+    queue = list(proposals)
+
+    async def work(wb: Workbench) -> None:
+        while queue and not summary.stopped:
+            proposal = queue.pop(0)
+            reporter.stage(f"{proposal.skill_name}: practise → verify")
+            try:
+                result, grounded = await attempt(wb, policy, proposal, summary.run_dir, judge)
+            except BudgetExhausted as exc:
+                summary.stopped = str(exc)
+                return
+            summary.attempts.append(result)
+            if result.verified:
+                summary.proposals.append(grounded)
+            reporter.attempt(result)
+            write_json(wb.run_dir / "summary.json", summary)
+            policy.learn(outcome(result, grounded))
+            save_state = getattr(policy, "save_state", None)
+            if save_state is not None:
+                save_state(wb.run_dir)
+
+    await asyncio.gather(*(work(wb) for wb in benches))
+
+
 def _count_usage(summary: ExploreSummary, policy: Policy) -> None:
     model = getattr(policy, "model", None)
     summary.model_calls = int(getattr(model, "calls", 0))
@@ -86,11 +121,15 @@ async def explore_target(
     policy: Policy | None = None,
     judge: JudgeChain | None = None,
     resume: bool = False,
+    extra_targets: list[Target] | None = None,
 ) -> ExploreSummary:
     """Explore an opened target with `policy` (default: heuristic) and store verified skills.
+    Each of `extra_targets` (more instances of the same site) is a worker: a batch's proposals
+    are attempted in parallel, one per worker, all storing into one library.
     With `resume`, `run_dir` is an interrupted run: its attempts are kept and the policy
     continues from its saved state."""
     reporter = reporter or Reporter()
+    extra_targets = extra_targets or []
     policy = policy or make_policy("heuristic", iterations=iterations, max_pages=max_pages)
     summary = ExploreSummary(site=target.name, run_dir=str(run_dir), policy=policy.name)
     if resume:
@@ -101,6 +140,12 @@ async def explore_target(
         await session.__aenter__()
     try:
         wb = Workbench(target, session, library, run_dir)
+        benches = [wb] + [
+            Workbench(
+                t, session, library, run_dir, checkpoint_dir=run_dir / "checkpoints" / f"w{i}"
+            )
+            for i, t in enumerate(extra_targets, start=1)
+        ]
         extra = getattr(policy, "judges", None)
         if judge is None and extra is not None:
             judge = JudgeChain(ProgrammaticJudge(), *extra(target.name))
@@ -110,22 +155,7 @@ async def explore_target(
             if proposals is None:
                 break
             reporter.total(len(proposals))
-            for proposal in proposals:
-                reporter.stage(f"{proposal.skill_name}: practise → verify")
-                try:
-                    result, grounded = await attempt(wb, policy, proposal, summary.run_dir, judge)
-                except BudgetExhausted as exc:
-                    summary.stopped = str(exc)
-                    break
-                summary.attempts.append(result)
-                if result.verified:
-                    summary.proposals.append(grounded)
-                reporter.attempt(result)
-                write_json(wb.run_dir / "summary.json", summary)
-                policy.learn(outcome(result, grounded))
-                save_state = getattr(policy, "save_state", None)
-                if save_state is not None:
-                    save_state(wb.run_dir)
+            await _attempt_all(benches, policy, proposals, summary, reporter, judge)
             if summary.stopped:
                 break
     except BudgetExhausted as exc:
@@ -153,13 +183,18 @@ async def explore(
     site_name: str | None = None,
     scope: str | None = None,
     resume: Path | None = None,
+    workers: int = 1,
 ) -> ExploreSummary:
     """Open `target_name` (bundled site or URL), explore it, stop the site. A URL is explored
     from its path, under its folder (`scope` widens it); `site_name` names the library module."""
     target = await open_target(
         target_name, theme=theme, accounts=accounts, site_name=site_name, scope=scope
     )
+    extra: list[Target] = []
     try:
+        if workers > 1 and target.resettable:  # a bundled site: one instance per worker
+            for _ in range(workers - 1):
+                extra.append(await open_target(target_name, theme=theme))
         if on_target is not None:
             on_target(target)
         run_dir = resume if resume is not None else new_run_dir(out, target.name)
@@ -172,6 +207,9 @@ async def explore(
             reporter=reporter,
             policy=policy,
             resume=resume is not None,
+            extra_targets=extra,
         )
     finally:
+        for other in extra:
+            await other.close()
         await target.close()

@@ -14,7 +14,7 @@ import pytest
 from shop_script import ShopScript, done, ref, search_plan, timeout_plan
 
 from agent.browser import BrowserSession
-from agent.explore import explore_target
+from agent.explore import explore, explore_target
 from agent.llm import ScriptedModel
 from agent.llm.budget import Budgeted, Limits
 from agent.policies import make_policy
@@ -251,3 +251,15 @@ async def test_a_spent_budget_ends_the_run_cleanly_with_its_summary(
     assert summary.stopped == "model-call budget of 3 spent"
     saved = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert saved["stopped"] == summary.stopped and saved["model_calls"] == 3
+
+
+async def test_two_workers_attempt_a_batch_in_parallel_into_one_library(tmp_path: Path) -> None:
+    script = ShopScript(
+        [PROPOSALS[0], PROPOSALS[3]],
+        {"Search products": search_plan, "Subscribe to the newsletter": newsletter_plan},
+    )
+    lib = SkillLibrary(tmp_path / "lib")
+    policy = make_policy("llm", model=Budgeted(ScriptedModel(script), Limits()), iterations=1)
+    summary = await explore("shop", lib, out=tmp_path / "run", policy=policy, workers=2)
+    assert sorted(summary.verified) == ["search_products", "subscribe_newsletter"]
+    assert {s.name for s in lib.list(site="shop")} == set(summary.verified)
