@@ -51,7 +51,9 @@ class Workbench:
         run_dir: Path,
         *,
         skill_timeout_s: float = 30.0,
+        checkpoint_dir: Path | None = None,
     ) -> None:
+        self.checkpoint_dir = checkpoint_dir or run_dir / "checkpoints"
         self.target = target
         self.browser = browser
         self.library = library
@@ -74,7 +76,8 @@ class Workbench:
         """
         generation = self.library.generation(self.site)
         if self._compiled is None or self._compiled[0] != generation:
-            verified = self.library.list(site=self.site, status="verified")
+            # what the module holds: a skill calling one that is no longer verified is left out
+            verified = self.library.module_skills(self.site)
             self._compiled = (generation, compile_library({s.name: s.code for s in verified}))
         return dict(self._compiled[1])
 
@@ -92,7 +95,7 @@ class Workbench:
             if checkpoint is None:
                 context, _page = await self._run_setup(setup, trace=False)
                 state = await context.storage_state()
-                path = self.run_dir / "checkpoints" / f"{len(self._checkpoints)}.db"
+                path = self.checkpoint_dir / f"{len(self._checkpoints)}.db"
                 path.parent.mkdir(parents=True, exist_ok=True)
                 await self.target.save_state(path)
                 await context.close()
