@@ -28,7 +28,7 @@ from .models import LEGACY_STATUSES, SKILL_STATUSES, Provenance, Skill, SkillPar
 from .text import concept_fields
 
 BUSY_TIMEOUT_S = 60.0
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 _SKILL_COLUMNS = (
     "site", "name", "version", "status", "signature", "docstring", "code", "code_hash", "params",
     "returns", "provenance", "created_at", "updated_at", "formatted", "names", "verified_at",
@@ -230,6 +230,11 @@ class IndexSession:
         c.execute(
             "CREATE TABLE IF NOT EXISTS embeddings (site TEXT, name TEXT, version INTEGER,"
             " vector TEXT, PRIMARY KEY (site, name, version))"
+        )
+        c.execute(  # the contract a version was verified against (opaque JSON)
+            "CREATE TABLE IF NOT EXISTS contracts (site TEXT NOT NULL, name TEXT NOT NULL,"
+            " version INTEGER NOT NULL, contract TEXT NOT NULL,"
+            " PRIMARY KEY (site, name, version)) WITHOUT ROWID"
         )
         for old, new in LEGACY_STATUSES.items():
             c.execute("UPDATE skills SET status = ? WHERE status = ?", [new, old])
@@ -583,6 +588,22 @@ class IndexSession:
             " WHERE site = ? AND name = ? AND version = ?",
             [int(ok), at, site, name, version],
         )
+
+    # contracts ----------------------------------------------------------------------------
+
+    def set_contract(self, site: str, name: str, version: int, contract: str) -> None:
+        """Record (or replace) the JSON contract version `version` was verified against."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO contracts (site, name, version, contract) VALUES (?, ?, ?, ?)",
+            [site, name, version, contract],
+        )
+
+    def contract(self, site: str, name: str, version: int) -> str | None:
+        row = self.conn.execute(
+            "SELECT contract FROM contracts WHERE site = ? AND name = ? AND version = ?",
+            [site, name, version],
+        ).fetchone()
+        return row[0] if row else None
 
     # tests --------------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import difflib
 import hashlib
+import json
 import os
 import re
 import textwrap
@@ -70,6 +71,7 @@ class NewSkill:
     status: SkillStatus = "candidate"
     tests: Sequence[TestRecord] = field(default_factory=list)
     provenance: Provenance | None = None
+    contract: dict[str, Any] | None = None  # what it was verified against (see `contract`)
 
 
 @dataclass(frozen=True)
@@ -136,15 +138,18 @@ class SkillLibrary:
         status: SkillStatus = "candidate",
         tests: Iterable[TestRecord] = (),
         provenance: Provenance | None = None,
+        contract: dict[str, Any] | None = None,
     ) -> Skill:
         """Check `code` against the policy and store it; returns the stored version.
 
         Identical code (same normalised AST) to an existing version of the same skill returns
         that version, with `tests` recorded on it and its status set to `status` unless that is
         "candidate" (re-adding never demotes). Different code under an existing name becomes a
-        new version; older versions stay in the index (`history`).
+        new version; older versions stay in the index (`history`). `contract` is what the
+        version was verified against (JSON data: test cases and post-conditions), kept so the
+        version can be verified again later (`contract`); it replaces any recorded before.
         """
-        item = NewSkill(code, status, builtins.list(tests), provenance)
+        item = NewSkill(code, status, builtins.list(tests), provenance, contract)
         (ref,) = self.add_many([item], site)
         return self.get(ref.name, site, version=ref.version)
 
@@ -203,6 +208,8 @@ class SkillLibrary:
                     )
                     touches_module = touches_module or item.status == "verified"
                     refs.append(StoredRef(name, version, True))
+                if item.contract is not None:
+                    session.set_contract(site, name, version, json.dumps(item.contract))
                 session.refresh_name(site, name)
             session.site_id(site)
             if touches_module:
@@ -465,6 +472,16 @@ class SkillLibrary:
             status = _check_status(status)
         with self._index.read() as session:
             return session.latest(site=site, status=status)
+
+    def contract(
+        self, site: str, name: str, *, version: int | None = None
+    ) -> dict[str, Any] | None:
+        """The contract a version (the latest unless `version`) was verified against, as given
+        to `add`; None for versions stored without one."""
+        skill = self.get(name, site, version=version)
+        with self._index.read() as session:
+            text = session.contract(site, name, skill.version)
+        return json.loads(text) if text is not None else None
 
     def versions(self, name: str, site: str) -> builtins.list[Skill]:
         """Every stored version of a skill, oldest first."""
