@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from agent.artifacts import redact_zip, write_json, write_text
 from agent.dbstate import snapshot
+from agent.drift import contract_of
 from agent.induce import induce
 from agent.judge import JudgeChain, ground
 from agent.models import TaskProposal, VerificationReport
@@ -201,6 +202,7 @@ async def attempt(
             source_task=proposal.title,
             trajectory_path=str(folder / "trajectory.json"),
         ),
+        contract=contract_of(proposal),  # what `skillwright skills verify` checks it against
     )
     result.verified, result.stage = True, "store"
     return result, proposal

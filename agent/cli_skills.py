@@ -92,6 +92,52 @@ def register(
             )
         console.print(table)
 
+    @skills_app.command("verify")
+    def skills_verify(
+        site: Annotated[
+            str | None, typer.Option(help="Only this site (default: every site of the library).")
+        ] = None,
+        target: Annotated[
+            str | None,
+            typer.Option(
+                help="Where to run the skills: a bundled site NAME or a URL "
+                "(default: the site itself when it is a bundled site)."
+            ),
+        ] = None,
+        theme: Annotated[
+            str | None, typer.Option(help="Theme of a bundled site (e.g. v2: changed markup).")
+        ] = None,
+        repair: Annotated[
+            bool,
+            typer.Option(
+                "--repair",
+                help="Re-ground broken skills and store those that pass as new versions.",
+            ),
+        ] = False,
+        llm: Annotated[
+            str | None,
+            typer.Option(help="LLM spec: its repair loop is tried where re-grounding fails."),
+        ] = None,
+        library: LibraryOpt = None,
+    ) -> None:
+        """Re-run each verified skill's stored test cases against the live, reset site; mark the
+        broken ones failing (with --repair: re-ground them into new verified versions)."""
+        from agent.interrupts import run_interruptible
+
+        checks = verify_plan(library_path(library), site, target, theme)
+        repairer = _model_repairer(llm) if llm else None
+        still_failing = 0
+        for lib, name, where, shown_theme in checks:
+            console.print(f"[bold]{name}[/]: verifying against {where}"
+                          + (f" (theme {shown_theme})" if shown_theme else ""))  # fmt: skip
+            report = run_interruptible(
+                _verify_one(lib, name, where, shown_theme, repair, repairer, console)
+            )
+            drift_summary(console, report, repair)
+            still_failing += report.count("failing", "unrepaired")
+        if still_failing:
+            raise typer.Exit(1)
+
     @skills_app.command("rebuild-index")
     def skills_rebuild_index(library: LibraryOpt = None) -> None:
         """Recover a damaged index.db from the site modules (the damaged file is kept aside)."""
@@ -100,3 +146,136 @@ def register(
         lib = SkillLibrary.rebuild_index(library_path(library))
         kept = len(lib.list())
         console.print(f"rebuilt {lib.path / 'index.db'}: {kept} verified skills recovered")
+
+
+def verify_plan(
+    library: Path, site: str | None, target: str | None, theme: str | None
+) -> list[tuple[object, str, str, str | None]]:
+    """(library, site, target, theme) per site to verify; one-line errors for bad input before
+    any site starts."""
+    from sites.registry import BUNDLED_SITES
+    from skills_store import SkillLibrary
+
+    if target is not None and "://" not in target and target not in BUNDLED_SITES:
+        raise SkillwrightError(
+            f"unknown target {target!r}: use a bundled site ({', '.join(BUNDLED_SITES)}) "
+            "or an http(s) URL"
+        )
+    if target is not None and "://" in target:
+        from agent.target import check_target_url
+
+        check_target_url(target)
+        if theme is not None:
+            raise SkillwrightError("--theme applies to bundled sites, not to a URL target")
+    if not library.is_dir():
+        raise SkillwrightError(f"no skill library at {library}")
+    lib = SkillLibrary(library)
+    known = lib.sites()
+    if not known:
+        raise SkillwrightError(f"the library at {lib.path} has no skills")
+    if site is not None and site not in known:
+        import difflib
+
+        close = difflib.get_close_matches(site, known, n=3)
+        hint = f"did you mean: {', '.join(close)}?" if close else f"known sites: {', '.join(known)}"
+        raise SkillwrightError(f"no skills for site {site!r} in {lib.path}; {hint}")
+    sites = [site] if site is not None else known
+    if target is not None and len(sites) > 1:
+        raise SkillwrightError(
+            f"--target runs one site's skills: add --site (one of {', '.join(known)})"
+        )
+    plan: list[tuple[object, str, str, str | None]] = []
+    for name in sites:
+        where = target or name
+        if where not in BUNDLED_SITES and "://" not in where:
+            raise SkillwrightError(
+                f"site {name!r} is not a bundled site: give --target URL (and --site {name})"
+            )
+        shown = None if "://" in where else theme or "v1"
+        plan.append((lib, name, where, shown))
+    return plan
+
+
+async def _verify_one(
+    lib: object,
+    site: str,
+    target: str,
+    theme: str | None,
+    repair: bool,
+    repairer: object,
+    console: Console,
+) -> object:
+    from agent.drift import verify_library
+
+    def show(check: object) -> None:
+        from agent.drift import SkillCheck
+
+        assert isinstance(check, SkillCheck)
+        mark = {"passed": "[green]✓[/]", "repaired": "[yellow]↻[/]"}.get(check.outcome, "[red]✗[/]")
+        text = f"{mark} {check.name} v{check.version}: {check.outcome}"
+        if check.outcome == "passed" and check.was == "failing":
+            text += " (verified again)"
+        if check.new_version is not None:
+            text += f" → v{check.new_version}"
+        if check.checked_with == "records":
+            text += " [dim](no stored contract: recorded inputs, no-error check only)[/]"
+        if check.error:
+            text += f" — {check.error[:160]}"
+        console.print(text, highlight=False)
+        for note in check.notes:
+            console.print(f"    [dim]{note[:200]}[/]", highlight=False)
+
+    return await verify_library(
+        lib,  # type: ignore[arg-type]
+        site,
+        target,
+        theme=theme if "://" not in target else None,
+        repair=repair,
+        repairer=repairer,  # type: ignore[arg-type]
+        on_check=show,
+    )
+
+
+def drift_summary(console: Console, report: object, repair: bool) -> None:
+    """One line: checked, flagged failing, repaired, still failing; and what was weaker."""
+    from agent.drift import DriftReport
+
+    assert isinstance(report, DriftReport)
+    weak = sum(1 for c in report.checks if c.checked_with == "records")
+    line = (
+        f"{report.site}: {len(report.checks)} skills checked, {report.count('passed')} passed, "
+        f"{report.flagged} flagged failing"
+    )
+    again = sum(1 for c in report.checks if c.outcome == "passed" and c.was == "failing")
+    if again:
+        line += f", {again} failing before and verified again"
+    if repair:
+        same = sum(
+            1 for c in report.checks if c.outcome == "repaired" and c.new_version == c.version
+        )
+        kinds = f"{report.count('repaired') - same} as new verified versions"
+        if same:
+            kinds += f", {same} with the same code and a re-grounded URL contract"
+        line += f", {report.count('repaired')} repaired ({kinds}), "
+        line += f"{report.count('unrepaired')} still failing"
+    if weak:
+        line += (
+            f"; {weak} had no stored contract (built by an older library): re-ran their "
+            "recorded inputs and checked only that they raise no error"
+        )
+    console.print(line, highlight=False)
+
+
+def _model_repairer(spec: str) -> object:
+    """The LLM policy's repair loop, tried where deterministic re-grounding fails."""
+    from agent.llm import from_spec
+    from agent.policies import make_policy
+
+    try:
+        policy = make_policy("llm", model=from_spec(spec))  # type: ignore[call-arg]
+    except (TypeError, ValueError, ImportError) as exc:
+        raise SkillwrightError(
+            f"--llm: the model repair loop is not available in this build ({exc}); "
+            "run without --llm to repair deterministically"
+        ) from None
+    return policy.repair

@@ -31,7 +31,11 @@ PAIRED_ROLES = ("secret", "username")  # credentials vary together, checked by t
 
 
 def _error_text(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    """The error's first line, plus what Playwright was waiting for (which locator timed out)."""
+    lines = str(exc).splitlines()
+    text = f"{type(exc).__name__}: {lines[0] if lines else ''}"
+    waiting = next((ln.strip(" -") for ln in lines[1:] if "waiting for " in ln), None)
+    return f"{text} ({waiting})" if waiting else text
 
 
 async def gather(
