@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 
 from agent.browser.locators import parameterise
@@ -29,6 +30,7 @@ ERROR_NOTICES = (
 
 
 DOC_WIDTH = 80
+_ACTS = ("click", "fill", "select", "check", "uncheck")
 
 
 class _ExactNames(ast.NodeTransformer):
@@ -77,6 +79,22 @@ def _locator(rec: ActionRecord, values: dict[str, str], own: tuple[str, str] | N
         tree = _ExactValue(*own).visit(tree)
     tree = _ExactNames().visit(tree)
     return ast.unparse(tree)
+
+
+_ELEMENT = re.compile(
+    r"""get_by_(role|label|text|placeholder)\((['"])([^'"]+)\2(?:, name=(['"])(.+?)\4)?"""
+)
+
+
+def _describe(rec: ActionRecord) -> str:
+    """A short name of the element a step acts on, for error messages."""
+    m = _ELEMENT.search(rec.locator or "")
+    if m is None:
+        return "the element the skill acts on"
+    what, first, name = m.group(1), m.group(3), m.group(5)
+    if what == "role":
+        return f"{first} {name!r}" if name else first
+    return f"{what} {first!r}"
 
 
 def _value_expr(spec: ParamSpec | None, param: str) -> str:
@@ -156,9 +174,22 @@ def induce(
     }
     body: list[str] = []
     flags: list[str] = []
+    navigated = False  # the previous step loaded another page
     for rec in trajectory.actions:
         if not rec.ok:
             continue
+        entity = bool(rec.param and specs.get(rec.param) and specs[rec.param].role == "entity")
+        if navigated and rec.locator and rec.kind in _ACTS and not entity:
+            # the page a step needs may not be there (an unknown number, a refused request):
+            # say so with the page's own title now, not after a locator timeout
+            missing = " — not found: " + _describe(rec)
+            body.append("await page.wait_for_load_state()")
+            body.append(
+                f"if await {_locator(rec, values)}.count() == 0:\n"
+                f"    raise RuntimeError(await page.title() + {missing!r})"
+            )
+        # a click or key press that loaded another page (not the skill's own first goto)
+        navigated = rec.kind in ("click", "press") and rec.url_before != rec.url_after
         if rec.anchored == "nth":
             flags.append(f"nth-anchored locator: {rec.locator}")
         if rec.kind == "call":
