@@ -13,6 +13,7 @@ from agent.postconditions import (
     ResultsMatchListing,
     RowEffect,
     evaluate,
+    field_shows,
     ground_row,
     listing_from,
     shown,
@@ -127,7 +128,7 @@ async def _ground_fields(pc: PageShows, ev: Evidence, probe: Probe) -> PageShows
     fields = await probe.row_fields(pc.url, str(ev.inputs[pc.params[0]])) or []
     found: dict[str, list[str]] = {}
     for p in pc.params:
-        names = [n for n, v in fields if n and shown([v], ev.inputs[p], ev.choices.get(p))]
+        names = [n for n, v in fields if n and field_shows(v, ev.inputs[p], ev.choices.get(p))]
         if names:
             found[p] = list(dict.fromkeys(names))
     return pc.model_copy(update={"fields": found}) if found else pc

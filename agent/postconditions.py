@@ -369,6 +369,16 @@ def shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool
     return False
 
 
+def field_shows(field_value: str, value: Any, choices: dict[str, str] | None) -> bool:
+    """A form field holds a passed value: the whole field equals it (a select's label, or the
+    value its option submits), a long text may be kept with more around it. Never a word
+    inside another field's text (a priority submitted as "1" is not in "check 1: …")."""
+    have = norm(field_value)
+    return any(
+        have == want or (len(want) >= 12 and want in have) for want in _forms(value, choices)
+    )
+
+
 def _in_text(want: str, hay: str) -> bool:
     """`want` occurs in `hay`; a short value (an id "1") as a word of its own, not inside
     "12" or "2019"."""
@@ -406,7 +416,7 @@ async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
                 names = [
                     n
                     for n, v in fields or []
-                    if n in pc.fields[p] and shown([v], ev.inputs[p], ev.choices.get(p))
+                    if n in pc.fields[p] and field_shows(v, ev.inputs[p], ev.choices.get(p))
                 ]
                 if names:
                     observed[p] = [f"{pc.url}#{n}" for n in names]

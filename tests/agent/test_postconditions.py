@@ -33,6 +33,9 @@ class FakeProbe:
     async def row_values(self, url: str, key: str) -> list[str] | None:
         return self.pages["rows"].get((url, key))
 
+    async def row_fields(self, url: str, key: str) -> list[tuple[str, str]] | None:
+        return self.pages.get("fields", {}).get((url, key))
+
     async def login(self, skill: str, username: str, password: str) -> str | None:
         self.logins.append((username, password))
         return None if self.pages["passwords"].get(username) == password else "RuntimeError"
@@ -229,3 +232,32 @@ async def test_a_url_pattern_ending_in_a_slash_matches_with_or_without_it() -> N
         assert (await judge.judge(edit, ev, probe, path)).success, path
     for path in ("/admin/pages/4/editor/", "/admin/pages/x/edit/", "/admin/pages/4/"):
         assert not (await judge.judge(edit, ev, probe, path)).success, path
+
+
+async def test_a_choice_is_read_back_from_its_own_field_not_as_a_word_of_another() -> None:
+    choices = {"priority": {"critical": "1", "urgent": "2"}}
+    effect = RowEffect(params=["title", "priority"], readback=["/issue"])
+    prop = proposal(effect, params=["title", "priority"], cases=[])
+
+    def run(title: str, priority: str, shown_priority: str) -> tuple[Evidence, FakeProbe]:
+        fields = [("title", title), ("priority", shown_priority)]
+        probe = FakeProbe(
+            rows={("/issue", title): [title, shown_priority]},
+            fields={("/issue", title): fields},
+        )
+        ev = Evidence(inputs={"title": title, "priority": priority}, choices=choices)
+        return ev, probe
+
+    ev, probe = run("Check 1: a title", "critical", "critical")
+    grounded, notes = await ground(prop, ev, probe)
+    assert notes == []
+    shows = grounded[0]
+    assert isinstance(shows, PageShows)
+    # "critical" is submitted as "1", which is a word of the title: not the priority's field
+    assert shows.fields == {"title": ["title"], "priority": ["priority"]}
+    judge = JudgeChain()
+    checked = proposal(shows, params=["title", "priority"], cases=[])
+    ev, probe = run("Check 2: a title", "urgent", "critical")  # the skill ignored priority
+    assert not (await judge.judge(checked, ev, probe, "/issue")).success
+    ev, probe = run("Check 2: a title", "urgent", "urgent")
+    assert (await judge.judge(checked, ev, probe, "/issue")).success
