@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 
 from playwright.async_api import ElementHandle, Locator, Page
 
@@ -35,6 +36,44 @@ async def _index_of(candidates: Locator, element: ElementHandle) -> int:
     return -1
 
 
+SELECT_TEXTS = """e => e.tagName !== 'SELECT' ? [] : [
+  Array.from(e.options).map((o) => o.text).join(""),
+  e.selectedIndex >= 0 ? e.options[e.selectedIndex].label : "",
+]"""
+
+
+async def _label_without_choice(page: Page, normal: Locator, element: ElementHandle) -> str | None:
+    """A select inside its <label> is named by the label's text *and its own text* (its
+    options, or the one chosen: "Default handler: AdminModule"): once a skill picks another
+    option or the site lists others, the name changes. The label's own words name it
+    (`get_by_label` matches a part of the name)."""
+    try:
+        node = ast.parse(locator_source(normal), mode="eval").body
+    except SyntaxError:
+        return None
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get_by_label"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+        and not node.keywords
+    ):
+        return None
+    name = node.args[0].value
+    # the name takes the select's text: every option's, or the chosen one's
+    texts = [t for t in await element.evaluate(SELECT_TEXTS) if t and name.endswith(t)]
+    if not texts or not name[: -len(texts[0])].strip():
+        return None
+    words = name[: -len(texts[0])].strip()
+    trimmed = page.get_by_label(words)
+    if await trimmed.count() != 1:
+        return None
+    same = await (await trimmed.element_handle()).evaluate("(a, b) => a === b", element)  # type: ignore[union-attr]
+    return words if same else None
+
+
 async def stable_locator(page: Page, target: Locator) -> tuple[Locator, str, str]:
     """Normalise `target` and make sure the result matches exactly that one element.
 
@@ -43,6 +82,10 @@ async def stable_locator(page: Page, target: Locator) -> tuple[Locator, str, str
     """
     element = await target.element_handle()
     normal = await target.normalize()
+    if element is not None:
+        label = await _label_without_choice(page, normal, element)
+        if label is not None:
+            return page.get_by_label(label), f"page.get_by_label({json.dumps(label)})", "none"
     if await normal.count() == 1:
         return normal, locator_source(normal), "none"
     main = page.get_by_role("main")

@@ -4,9 +4,9 @@ flash notices without role=status, a create form with Preview and Create buttons
 and disabled fields, a long table-laid form whose required select is marked only by its header
 cell, items called pages at addresses ending in a slash, a table browser whose rows are named
 by their ids, a menu link naming a book otherwise than its page, a book's Save draft button
-that changes nothing shown, a preferences form (two fields) that saves in place, a form whose
-inputs clobber its properties, a page that answers 500 and one whose script breaks page
-reading."""
+that changes nothing shown, a select inside its label (/lib/display, not linked), a preferences
+form (two fields) that saves in place, a form whose inputs clobber its properties, a page that
+answers 500 and one whose script breaks page reading."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ class State:
     city: str = "London"
     created: list[str] = field(default_factory=list)
     touched: list[int] = field(default_factory=list)
+    view: str = "List"
     reports: dict[int, dict[str, str]] = field(default_factory=dict)
     rows: dict[int, tuple[str, int]] = field(
         default_factory=lambda: {
@@ -234,6 +235,19 @@ def build_app(state: State) -> Starlette:
         body = f"<h1>rows: {n}</h1><p>{html.escape(title)}</p>"
         return _page(f"rows: {n}", body, request)
 
+    async def display(request: Request) -> Response:
+        # a select inside its label: its accessible name ends with the chosen option
+        if request.method == "POST":
+            state.view = str((await request.form()).get("view", "List"))
+        options = "".join(
+            f"<option{' selected' if v == state.view else ''}>{v}</option>"
+            for v in ("List", "Grid", "Table")
+        )
+        body = f"""<h1>Display</h1><form method="post" action="/lib/display">
+        <label>Default view: <select name="view">{options}</select></label>
+        <button>Apply</button></form>"""
+        return _page("Display", body, request)
+
     async def clobbered(request: Request) -> Response:
         body = """<h1>Clobbered</h1><form name="title" method="post" action="/lib/prefs">
         <input name="action" value="x"><input name="elements"><input name="method">
@@ -268,6 +282,7 @@ def build_app(state: State) -> Starlette:
             Route("/lib/pages/{n:int}/", page_view),
             Route("/lib/rows", rows),
             Route("/lib/rows/{n:int}", row_page),
+            Route("/lib/display", display, methods=["GET", "POST"]),
             Route("/lib/clobbered", clobbered),
             Route("/lib/broken", broken),
             Route("/lib/unreadable", unreadable),

@@ -422,3 +422,24 @@ async def test_a_button_on_an_item_that_changes_nothing_shown_is_not_verified(
     assert app.state.touched  # the practise run pressed the button
     assert not result.verified
     assert "no read-back page shows ['book']" in result.reason, result.reason
+
+
+async def test_a_select_inside_its_label_is_named_by_the_label_not_its_choice(
+    app: FixtureServer, browser: BrowserSession
+) -> None:
+    from agent.browser.locators import stable_locator
+
+    context = await browser.new_context(app.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/lib/display")
+        _, source, anchoring = await stable_locator(page, page.locator("select[name=view]"))
+        assert (source, anchoring) == ('page.get_by_label("Default view:")', "none")
+        await page.get_by_label("Default view:").select_option(label="Grid")
+        await page.get_by_role("button", name="Apply").click()
+        await page.wait_for_load_state()
+        # whatever the select shows, the label's words find it
+        assert await page.get_by_label("Default view:").count() == 1
+        assert app.state.view == "Grid"
+    finally:
+        await context.close()
