@@ -443,3 +443,16 @@ async def test_a_select_inside_its_label_is_named_by_the_label_not_its_choice(
         assert app.state.view == "Grid"
     finally:
         await context.close()
+
+
+async def test_a_setup_that_fails_before_a_crawl_stops_with_a_clear_message(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    from agent.models import SetupCall
+
+    wb = _workbench(app, browser, tmp_path, PASSWORD)
+    policy = HeuristicPolicy(iterations=2, max_pages=20)
+    # the login the explorer logs in with before crawling is gone (or keeps timing out)
+    policy.state.setup = [SetupCall(skill="login", args={"username": USER})]
+    with pytest.raises(TargetError, match="setup skill login is not in the library; so exploring"):
+        await policy._crawl(wb)

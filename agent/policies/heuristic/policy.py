@@ -21,7 +21,7 @@ from agent.policies.heuristic.practise import practise
 from agent.policies.heuristic.propose import key_of, propose, static_pages
 from agent.policies.heuristic.sitemap import SiteMap, Skipped, crawl
 from agent.policy import AttemptOutcome, Practice
-from agent.workbench import SECRET_PREFIX, Workbench
+from agent.workbench import SECRET_PREFIX, SetupError, Workbench
 
 
 class HeuristicState(BaseModel):
@@ -114,7 +114,15 @@ class HeuristicPolicy:
             st.setup = [*st.setup, *extra]
 
     async def _crawl(self, wb: Workbench) -> SiteMap:
-        context, page = await wb.fresh_page(self.state.setup)
+        try:
+            context, page = await wb.fresh_page(self.state.setup)
+        except SetupError:
+            try:  # a slow page once (a loaded machine, a site warming up): once more
+                context, page = await wb.fresh_page(self.state.setup)
+            except SetupError as exc:
+                raise TargetError(
+                    f"{exc}; so exploring stops before crawling as that user"
+                ) from None
         folder = wb.run_dir / "sitemaps"
         n = len(list(folder.glob("*.json"))) if folder.exists() else 0
         log = wb.run_dir / "skipped.jsonl"
