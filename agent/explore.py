@@ -160,6 +160,11 @@ async def explore_target(
                 break
     except BudgetExhausted as exc:
         summary.stopped = str(exc)
+    except TargetError as exc:
+        # a clear stop (a login that fails): what was done so far is kept, then said
+        summary.stopped = str(exc)
+        write_json(run_dir / "summary.json", summary)
+        raise
     finally:
         _count_usage(summary, policy)
         if own_browser:

@@ -456,3 +456,20 @@ async def test_a_setup_that_fails_before_a_crawl_stops_with_a_clear_message(
     policy.state.setup = [SetupCall(skill="login", args={"username": USER})]
     with pytest.raises(TargetError, match="setup skill login is not in the library; so exploring"):
         await policy._crawl(wb)
+
+
+async def test_a_clear_stop_keeps_the_run_summary(
+    app: FixtureServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    import json
+
+    from agent.explore import explore_target
+
+    wb = _workbench(app, browser, tmp_path, "not-the-password")
+    with pytest.raises(TargetError, match="logging in as 'ada' failed"):
+        await explore_target(
+            wb.target, wb.library, run_dir=tmp_path / "run", browser=browser, max_pages=20
+        )
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())
+    assert summary["stopped"].startswith("logging in as 'ada' failed")
+    assert [a["skill"] for a in summary["attempts"]][0] == "login"  # then the first batch
