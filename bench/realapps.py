@@ -11,7 +11,9 @@ fresh browser context and confirms its effect on the app's own SQLite database o
 * a skill that returns names: ≥ 1 name, each stored in the app's database;
 * a login: the page afterwards shows the user's name;
 * an "open" skill: the page's heading or title shows the name, and the name is stored;
-* any other skill: rows were added or changed in the database, carrying every text value passed.
+* any other skill: rows were added or changed in the database, carrying every text value passed
+  (a chosen option may be stored as a link: a column named after a table holds the id of that
+  table's row with the option's name).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import importlib
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -74,6 +77,35 @@ def _resolve(inputs: dict[str, Any], served: Served) -> dict[str, Any] | None:
         else:
             out[k] = v
     return out
+
+
+def _links_to(
+    db: Path,
+    changed: dict[str, set[tuple[object, ...]]],
+    after: dict[str, set[tuple[object, ...]]],
+    label: str,
+) -> bool:
+    """A chosen option stored as a link: a changed row's column named after a table (`_priority`
+    or `priority_id` for table `_priority`) holds the id of that table's row named `label`."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
+    try:
+        cols = {t: [r[1] for r in con.execute(f'pragma table_info("{t}")')] for t in after}
+    finally:
+        con.close()
+    ids: dict[str, set[str]] = {}  # table -> ids of its rows named label
+    for table, rows in after.items():
+        at = cols[table].index("id") if "id" in cols.get(table, []) else 0
+        for row in rows:
+            if any(str(c).casefold() == label.casefold() for i, c in enumerate(row) if i != at):
+                ids.setdefault(table.strip("_").casefold(), set()).add(str(row[at]))
+    for table, rows in changed.items():
+        names = cols.get(table, [])
+        for row in rows:
+            for name, cell in zip(names, row, strict=False):
+                key = re.sub(r"_id$", "", name.strip("_").casefold())
+                if str(cell) in ids.get(key, set()) | ids.get(key + "s", set()):
+                    return True
+    return False
 
 
 def _cells_text(rows: set[tuple[object, ...]]) -> str:
@@ -133,7 +165,13 @@ async def check_skill(
         for k, v in inputs.items()
         if isinstance(v, str) and len(v) >= 3 and params.get(k, {}).get("role") == "value"
     ]
-    missing = [v for v in values if v.casefold() not in changed_text]
+    choices = {str(v) for k, v in inputs.items() if params.get(k, {}).get("choice_values")}
+    missing = [
+        v
+        for v in values
+        if v.casefold() not in changed_text
+        and not (v in choices and _links_to(served.db, changed, after, v))
+    ]
     ok = bool(tables) and not missing
     return ok, f"rows changed in {tables[:4]}" + (
         f"; values not stored: {missing}" if missing else ""
