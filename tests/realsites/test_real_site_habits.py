@@ -472,4 +472,34 @@ async def test_a_clear_stop_keeps_the_run_summary(
         )
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())
     assert summary["stopped"].startswith("logging in as 'ada' failed")
-    assert [a["skill"] for a in summary["attempts"]][0] == "login"  # then the first batch
+    assert summary["attempts"][0]["skill"] == "login"  # then the first batch
+
+
+async def test_a_section_of_many_named_pages_does_not_use_up_the_crawl(
+    browser: BrowserSession,
+) -> None:
+    names = [f"Topic{chr(65 + i)}" for i in range(10)]
+    wiki = "".join(f'<li><a href="/wiki/{n}">{n}</a></li>' for n in names)
+    pages = {
+        "/": '<h1>Home</h1><a href="/wiki/Start">Wiki</a>',
+        "/wiki/Start": f'<h1>Start</h1><ul>{wiki}</ul><a href="/tickets">Tickets</a>',
+        "/tickets": "<h1>Tickets</h1>"
+        + "".join(f'<p><a href="/ticket/{i}">Bug {i}</a></p>' for i in (1, 2, 3)),
+    }
+
+    async def serve(route) -> None:  # type: ignore[no-untyped-def]
+        path = route.request.url.split("wiki.test", 1)[1] or "/"
+        body = pages.get(path) or f"<h1>{path.rsplit('/', 1)[-1]}</h1><ul>{wiki}</ul>"
+        await route.fulfill(status=200, content_type="text/html", body=f"<title>t</title>{body}")
+
+    context = await browser.new_context("http://wiki.test")
+    try:
+        await context.route("**/*", serve)
+        page = await context.new_page()
+        sitemap = await crawl(page, "/", max_pages=7)
+    finally:
+        await context.close()
+    paths = [p.path for p in sitemap.pages]
+    # two pages of /wiki/{slug}, then the other kinds; more wiki pages only with budget left
+    assert "/tickets" in paths and "/ticket/1" in paths
+    assert len([p for p in paths if p.startswith("/wiki/Topic")]) <= 2

@@ -111,12 +111,26 @@ async def crawl(
         if on_skip is not None:
             on_skip(skipped[-1])
 
-    while queue and len(pages) < max_pages:
+    # pages of a kind already visited `per_pattern` times under a name (/wiki/TracGuide,
+    # /wiki/TracIni…) wait until every other kind was visited: one app section of many named
+    # pages does not use up the page budget before the others (tickets, milestones) are seen
+    deferred: list[str] = []
+    draining = False
+    kinds: dict[str, int] = defaultdict(int)
+    while (queue or deferred) and len(pages) < max_pages:
+        if not queue:
+            queue, deferred, draining = deferred, [], True
         path = queue.pop(0)
         if path in seen:
             continue
+        bare = urlsplit(path).path
+        kind = generalise([bare, *(k.split("?")[0] for k in all_links)], scope)[bare]
+        named = kind != url_pattern(bare) and "?" not in path
+        if named and not draining and kinds[kind] >= per_pattern:
+            deferred.append(path)
+            continue
         seen.add(path)
-        pattern = url_pattern(urlsplit(path).path) + ("?" if "?" in path else "")
+        pattern = url_pattern(bare) + ("?" if "?" in path else "")
         if visits[pattern] >= per_pattern:
             continue
         try:
@@ -130,6 +144,8 @@ async def crawl(
         if not origin.startswith("http"):
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
         visits[pattern] += 1
+        if named:
+            kinds[kind] += 1
         try:
             facts = await page_facts(page)
         except PageReadError as exc:
