@@ -70,7 +70,7 @@ async def ground(
     notes: list[str] = []
     for pc in proposal.postconditions:
         if isinstance(pc, ResultsMatchListing) and path:
-            derived = listing_from(path, ev.inputs, pc.values)
+            derived = listing_from(path, ev.inputs, pc.values, pc.listing)
             if derived is not None and derived[0] != pc.listing:
                 notes.append(f"results listing {pc.listing} taken as {derived[0]} (the run's page)")
                 out.append(pc.model_copy(update={"listing": derived[0], "slugs": derived[1]}))

@@ -253,11 +253,20 @@ def fill(
 
 
 def listing_from(
-    path: str, inputs: dict[str, Any], values: dict[str, dict[str, str]]
+    path: str,
+    inputs: dict[str, Any],
+    values: dict[str, dict[str, str]],
+    template: str | None = None,
 ) -> tuple[str, list[str]] | None:
     """Where a run's results were shown, as a listing template: query values and path segments
-    that carry an input become `{param}` (a path segment as the input's slug). None when the
-    address carries no input."""
+    that carry an input become `{param}` (a path segment as the input's slug); a query key that
+    `template` gives a parameter the run left unset keeps its slot (the form submitted its
+    default there). None when the address carries no input."""
+    slots = {
+        key: m.group(1)
+        for key, value in parse_qsl(urlsplit(template or "").query, keep_blank_values=True)
+        if (m := re.fullmatch(r"\{(\w+)\}", value)) and inputs.get(m.group(1)) is None
+    }
     parts = urlsplit(path)
     used: set[str] = set()
     slugs: list[str] = []
@@ -280,7 +289,7 @@ def listing_from(
         segments.append(f"{{{name}}}" if name else seg)
     query = []
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        name = param_of(value, slug=False)
+        name = param_of(value, slug=False) or slots.get(key)
         query.append(f"{key}={{{name}}}" if name else f"{key}={quote_plus(value)}")
     if not used:
         return None
