@@ -260,8 +260,8 @@ def listing_from(
 ) -> tuple[str, list[str]] | None:
     """Where a run's results were shown, as a listing template: query values and path segments
     that carry an input become `{param}` (a path segment as the input's slug); a query key that
-    `template` gives a parameter the run left unset keeps its slot (the form submitted its
-    default there). None when the address carries no input."""
+    `template` gives a parameter the run left unset keeps its slot, or gets it back when the
+    run's page left it out (another input sets it). None when the address carries no input."""
     slots = {
         key: m.group(1)
         for key, value in parse_qsl(urlsplit(template or "").query, keep_blank_values=True)
@@ -291,6 +291,9 @@ def listing_from(
     for key, value in parse_qsl(parts.query, keep_blank_values=True):
         name = param_of(value, slug=False) or slots.get(key)
         query.append(f"{key}={{{name}}}" if name else f"{key}={quote_plus(value)}")
+    # the run's page may leave out a field it left empty; another input sets it
+    given = {key for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    query += [f"{key}={{{name}}}" for key, name in slots.items() if key not in given]
     if not used:
         return None
     return "/".join(segments) + ("?" + "&".join(query) if query else ""), slugs

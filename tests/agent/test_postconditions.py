@@ -261,3 +261,15 @@ async def test_a_choice_is_read_back_from_its_own_field_not_as_a_word_of_another
     assert not (await judge.judge(checked, ev, probe, "/issue")).success
     ev, probe = run("Check 2: a title", "urgent", "urgent")
     assert (await judge.judge(checked, ev, probe, "/issue")).success
+
+
+def test_a_listing_from_the_runs_page_keeps_the_slots_of_parameters_left_unset() -> None:
+    from agent.postconditions import listing_from
+
+    template = "/books?_search={query}&_filter_column={column}&_op={op}"
+    inputs = {"query": "Garden", "column": None, "op": None}
+    # the page left out the empty filter; a select left unset submitted its default
+    assert listing_from("/books?_search=Garden&_op=exact&_sort=id", inputs, {}, template) == (
+        "/books?_search={query}&_op={op}&_sort=id&_filter_column={column}",
+        [],
+    )
