@@ -183,6 +183,7 @@ class SkillLibrary:
         now = utc_now()
         refs: builtins.list[StoredRef] = []
         touches_module = False
+        mine: int | None = None  # the generation this change makes
         with self._index.write() as session:
             for item, info, text in zip(batch, analysed, formatted, strict=True):
                 name = info.parsed.name
@@ -214,8 +215,10 @@ class SkillLibrary:
             session.site_id(site)
             if touches_module:
                 session.bump(site)
+                mine = session.generation(site)
         if touches_module:
-            self.write_module(site, changed=refs[0].name if len(refs) == 1 else None)
+            one = refs[0].name if len(refs) == 1 else None
+            self.write_module(site, changed=one, changed_at=mine if one else None)
         return refs
 
     def record_tests(
@@ -238,13 +241,15 @@ class SkillLibrary:
         status = _check_status(status)
         skill = self.get(name, site, version=version)
         touches_module = "verified" in (status, skill.status)
+        mine: int | None = None
         with self._index.write() as session:
             session.set_status(site, name, skill.version, status, utc_now().isoformat())
             session.refresh_name(site, name)
             if touches_module:
                 session.bump(site)
+                mine = session.generation(site)
         if touches_module:
-            self.write_module(site, changed=name)
+            self.write_module(site, changed=name, changed_at=mine)
         return self.get(name, site, version=skill.version)
 
     def record_usage(self, site: str, name: str, *, ok: bool, version: int | None = None) -> None:
@@ -272,15 +277,21 @@ class SkillLibrary:
         return [s for s in verified if s.name in names]
 
     def write_module(
-        self, site: str, *, force: bool = False, changed: str | None = None
+        self,
+        site: str,
+        *,
+        force: bool = False,
+        changed: str | None = None,
+        changed_at: int | None = None,
     ) -> ModuleState:
         """(Re)write `<site>.py` from the index (see `module_skills`), atomically.
 
         Skipped when the file is what was last written and the index has not changed since,
         unless `force`. Code is formatted once per version (cached in the index). When the one
-        change since the file was written is the skill `changed`, the file is patched: that
-        skill's text is read and the unchanged skills are copied as they are, so the cost does
-        not grow with the site's skill count beyond copying the file.
+        change since the file was written is the skill `changed`, committed as generation
+        `changed_at`, the file is patched: that skill's text is read and the unchanged skills
+        are copied as they are, so the cost does not grow with the site's skill count beyond
+        copying the file.
         """
         path = self.module_path(site)
         with file_lock(self.path / LOCK_FILE):
@@ -297,9 +308,14 @@ class SkillLibrary:
                     if stale:
                         self._recheck(site, stale)
                     return state
-                # Patching the file for one change (`_patch`) left the recorded fingerprint
-                # disagreeing with the module under 8 concurrent writers: render it whole until
-                # that race is found (correctness over the single-add speed-up).
+                # Only our own change may be patched in: the one pending generation must be the
+                # one our transaction made. (Another writer's change can be the one pending when
+                # ours was already rendered whole by someone else; patching ours again would
+                # record that generation as written and leave the other change out.)
+                if changed is not None and changed_at == generation and current and state:
+                    patched = self._patch(site, path, state, generation, changed)
+                    if patched is not None:
+                        return patched
             return self._write_whole(site, path, force=force)
 
     def _write_whole(self, site: str, path: Path, *, force: bool) -> ModuleState:
