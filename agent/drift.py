@@ -240,7 +240,7 @@ async def check_site(
     lib, site = wb.library, wb.site
     run_id = run_id or f"verify-{utc_now().strftime('%Y%m%dT%H%M%S')}"
     judge = JudgeChain()
-    report = DriftReport(site=site, target=wb.target.base_url, theme=theme)
+    report = DriftReport(site=site, target=_where(wb), theme=theme)
     order = skills_to_check(lib, site)
     names = {s.name for s in order}
 
@@ -350,7 +350,7 @@ async def _repair(
         provenance=Provenance(
             run_id=run_id,
             policy="heuristic",
-            source_task=f"re-grounded from v{skill.version} on {wb.target.base_url}"
+            source_task=f"re-grounded from v{skill.version} on {_where(wb)}"
             + (f" (theme {theme})" if theme else ""),
             trajectory_path=skill.provenance.trajectory_path if skill.provenance else None,
         ),
@@ -359,6 +359,11 @@ async def _repair(
     check.outcome, check.new_version = "repaired", stored.version
     if stored.version == skill.version:
         check.notes.append("same code, re-grounded contract: no new version")
+
+
+def _where(wb: Workbench) -> str:
+    """The target as users name it: a bundled site's name, else its URL."""
+    return wb.target.name if wb.target.resettable else wb.target.base_url
 
 
 def _failure(report: VerificationReport) -> str:

@@ -37,7 +37,7 @@ from agent.browser.readback import result_names, results_locator
 from agent.induce import _ExactNames
 from agent.models import TaskProposal, TestCase
 from agent.sandbox import compile_skill, run_skill
-from agent.workbench import SetupError, Workbench, resolve_args
+from agent.workbench import Workbench, resolve_args
 from skills_store.text import concepts
 
 MAX_FIXES = 6
@@ -108,6 +108,7 @@ class _Run:
     line: int | None = None  # the skill's own line that failed
     returned: Any = None
     status: int | None = None  # HTTP status of the last page navigation
+    secret: set[str] = field(default_factory=set)  # parameters never written into code
 
 
 @dataclass
@@ -165,12 +166,12 @@ async def reground(
 
 
 async def _run(wb: Workbench, name: str, code: str, proposal: TaskProposal, case: TestCase) -> _Run:
-    try:
-        context, page = await wb.fresh_page(proposal.setup)
-    except SetupError:
-        raise
+    """Run the skill once on a fresh page (after the proposal's setup; a failing setup raises
+    SetupError), keeping the page open where it stopped."""
+    context, page = await wb.fresh_page(proposal.setup)
     context.set_default_timeout(ACTION_TIMEOUT_MS)
-    run = _Run(context, page, dict(case.inputs))
+    secret = {p.name for p in proposal.params if p.role == "secret"}
+    run = _Run(context, page, dict(case.inputs), secret=secret)
 
     def on_response(response: Any) -> None:
         with contextlib.suppress(Exception):
@@ -408,7 +409,9 @@ async def _fix_locator(
     if old is None:
         return None
     family = FAMILIES.get(action or "") or (frozenset({old.role}) if old.role else frozenset())
-    values = {k: str(v) for k, v in run.args.items() if isinstance(v, str | int) and str(v)}
+    values = {
+        k: str(v) for k, v in run.args.items() if isinstance(v, str | int) and k not in run.secret
+    }
     # a name that held a parameter's value must hold it still (the cart line of this product)
     held = [v for v in values.values() if len(v) >= 3 and v in old.name]
     select_value = _select_value(fn, chain, run.args) if action == "select_option" else None
@@ -455,7 +458,7 @@ async def _fix_locator(
     params = {
         k: str(v)
         for k, v in run.args.items()
-        if isinstance(v, str) and len(v) >= 3 and k in _param_names(fn) and k not in _secret(fn)
+        if isinstance(v, str) and len(v) >= 3 and k in _param_names(fn) and k not in run.secret
     }
     source = await _semantic_source(page, best, list(params.values()))
     if source is None:
@@ -531,10 +534,6 @@ async def _semantic_source(page: Page, element: _Element, values: list[str]) -> 
 
 def _param_names(fn: ast.AsyncFunctionDef) -> set[str]:
     return {a.arg for a in [*fn.args.args, *fn.args.kwonlyargs]} - {"page"}
-
-
-def _secret(fn: ast.AsyncFunctionDef) -> set[str]:
-    return {n for n in _param_names(fn) if "password" in n or "secret" in n}
 
 
 def _select_value(fn: ast.AsyncFunctionDef, chain: ast.Call, args: dict[str, Any]) -> str | None:
