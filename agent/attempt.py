@@ -46,7 +46,13 @@ def redacted_proposal(proposal: TaskProposal) -> TaskProposal:
         c.model_copy(update={"inputs": redacted_inputs(proposal, c.inputs)})
         for c in proposal.test_cases
     ]
-    return proposal.model_copy(update={"test_cases": cases})
+    params = [
+        p.model_copy(update={"example": "[secret]"})
+        if p.role == "secret" and p.example is not None
+        else p
+        for p in proposal.params
+    ]
+    return proposal.model_copy(update={"test_cases": cases, "params": params})
 
 
 def _with_readback(proposal: TaskProposal, pages: list[str]) -> TaskProposal:
