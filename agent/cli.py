@@ -434,9 +434,7 @@ def _llm_policy(
         if not chosen:
             raise SkillwrightError(f"{target} has no {from_tasks} tasks")
         tasks = task_templates(chosen)
-    return make_policy(
-        "llm", iterations=iterations, model=model, max_steps=max_steps, tasks=tasks, per_round=12
-    )
+    return make_policy("llm", iterations=iterations, model=model, max_steps=max_steps, tasks=tasks)
 
 
 def _stage_table(summary: Any) -> None:

@@ -16,7 +16,7 @@ def make_policy(
     max_pages: int = 30,
     model: Any = None,
     max_steps: int = 8,
-    per_round: int = 6,
+    per_round: int = 12,
     tasks: str | None = None,
 ) -> Policy:
     """A policy by name: `heuristic` (no model) or `llm` (needs `model`, a ChatModel)."""

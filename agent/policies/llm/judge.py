@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.llm.errors import LLMError
+from agent.llm.errors import LLMError, ReplayMissError
 from agent.models import TaskProposal, Verdict
 from agent.policies.llm.drafts import JudgeReply
 from agent.policies.llm.practise import inputs_text, task_text
@@ -47,6 +47,8 @@ class LLMJudge:
             completion = await self.model.complete(
                 [{"role": "user", "content": prompt}], schema=JudgeReply, stage="judge"
             )
+        except ReplayMissError:  # an offline run that left its cassette: say so
+            raise
         except LLMError as exc:
             return Verdict(success=False, reasons=[f"LLM judge failed: {exc}"], judge="llm")
         reply = completion.parsed

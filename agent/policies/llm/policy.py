@@ -15,7 +15,7 @@ from agent.artifacts import write_json
 from agent.browser.observation import observe
 from agent.browser.readback import read_listing, results_locator
 from agent.errors import SkillwrightError
-from agent.llm.errors import LLMError
+from agent.llm.errors import LLMError, ReplayMissError
 from agent.models import (
     CandidateSkill,
     SetupCall,
@@ -73,7 +73,7 @@ class LLMPolicy:
         model: Any,
         *,
         iterations: int = 3,
-        per_round: int = 6,
+        per_round: int = 12,
         max_steps: int = 8,
         state: LLMState | None = None,
         confirm_with_skill: bool = True,
@@ -143,6 +143,8 @@ class LLMPolicy:
             completion = await self.model.complete(
                 [{"role": "user", "content": prompt}], schema=ProposalBatch, stage="propose"
             )
+        except ReplayMissError:  # an offline run that left its cassette: say so
+            raise
         except LLMError as exc:
             write_json(folder / f"round-{st.round}.json", {"prompt": prompt, "error": str(exc)})
             return []
@@ -280,6 +282,8 @@ class LLMPolicy:
             completion = await self.model.complete(
                 [{"role": "user", "content": prompt}], schema=RepairReply, stage="repair"
             )
+        except ReplayMissError:  # an offline run that left its cassette: say so
+            raise
         except LLMError:
             return None
         reply = completion.parsed

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from agent.artifacts import write_json
 from agent.browser.observation import observe
-from agent.llm.errors import LLMError
+from agent.llm.errors import LLMError, ReplayMissError
 from agent.models import ActionRecord, TaskProposal, Trajectory
 from agent.policies.llm.survey import clip
 from agent.policies.llm.templates import origin_of, render
@@ -129,6 +129,8 @@ async def step_loop(
             completion = await model.complete(
                 [{"role": "user", "content": prompt}], schema=StepReply, stage=stage
             )
+        except ReplayMissError:  # an offline run that left its cassette: say so
+            raise
         except LLMError as exc:
             result.model_error = f"{type(exc).__name__}: {str(exc)[:300]}"
             log.error = result.model_error
