@@ -73,8 +73,16 @@ async def test_shop_cassette_replays_to_the_recorded_library(
     assert not [p for p in passwords for text in kept if p in text]
 
 
-async def test_a_replay_miss_raises_and_names_the_prompt() -> None:
-    model = from_spec(f"replay:{CASSETTES / 'shop_explore.jsonl'}")
+async def test_a_replay_miss_raises_and_names_the_changed_prompt_line() -> None:
+    """A prompt template change shows up as a miss whose diff names the changed line."""
+    from agent.llm import read_cassette
+    from agent.policies.llm.drafts import ProposalBatch
+
+    path = CASSETTES / "shop_explore.jsonl"
+    first = next(e for e in read_cassette(path) if e.stage == "propose")
+    messages = [dict(m) for m in first.messages]
+    messages[-1]["content"] = messages[-1]["content"].replace("Propose up to 12", "Propose up to 3")
     with pytest.raises(ReplayMissError) as err:
-        await model.complete([{"role": "user", "content": "Propose tasks for another site"}])
-    assert "Propose tasks for another site" in str(err.value)
+        await from_spec(f"replay:{path}").complete(messages, schema=ProposalBatch)
+    assert "-Propose up to 12 tasks" in str(err.value)
+    assert "+Propose up to 3 tasks" in str(err.value)
