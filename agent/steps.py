@@ -146,6 +146,10 @@ class StepRunner:
                 return name
         return None
 
+    def _secret(self, param: str | None) -> bool:
+        """Whether the model saw this input as a credential placeholder."""
+        return param is not None and str(self.shown.get(param, "")).startswith("$account:")
+
     def _real(self, value: Any) -> tuple[str, str | None]:
         param = self._param_of(value)
         if param is not None:
@@ -174,7 +178,10 @@ class StepRunner:
 
         async def fill(target: str | Locator, text: Any) -> None:
             value, param = self._real(text)
-            await self._checked(await actor.fill(self._target(target), value, param=param))
+            rec = await actor.fill(self._target(target), value, param=param)
+            if self._secret(param):
+                rec.value = str(self.shown[param])  # the record keeps the placeholder
+            await self._checked(rec)
 
         async def select(target: str | Locator, label: Any) -> None:
             value, param = self._real(label)
