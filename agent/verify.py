@@ -12,6 +12,7 @@ A skill is verified only when
 
 from __future__ import annotations
 
+import ast
 import time
 from typing import Any
 
@@ -234,6 +235,35 @@ def _unobserved(proposal: TaskProposal, runs: list[TestRun], observed: set[str])
     return [p.name for p in proposal.params if p.name in given - observed - refused]
 
 
+def do_nothing(candidate: CandidateSkill, start_url: str) -> CandidateSkill:
+    """The candidate's signature with a body that only opens the start page."""
+    fn = ast.parse(candidate.code).body[0]
+    assert isinstance(fn, ast.AsyncFunctionDef)
+    fn.body = ast.parse(f"await page.goto({start_url!r})").body
+    fn.returns = None
+    return candidate.model_copy(update={"code": ast.unparse(fn) + "\n"})
+
+
+async def vacuity_problem(
+    wb: Workbench, candidate: CandidateSkill, proposal: TaskProposal, judge: JudgeChain
+) -> str | None:
+    """A skill that acts must be told apart from one that does nothing: its post-conditions,
+    run on a skill that only opens the start page with the first test input, must fail (a
+    log-out proven by "the URL is /" is not proven). Information skills return a list the
+    listing check compares, so they are not run twice."""
+    if proposal.returns or not proposal.positives():
+        return None
+    null = await run_case(
+        wb, do_nothing(candidate, proposal.start_url), proposal, proposal.positives()[0], judge
+    )
+    if null.passed:
+        return (
+            f"the post-conditions also hold for a skill that only opens {proposal.start_url}: "
+            "they do not show that this one acted"
+        )
+    return None
+
+
 async def verify(
     wb: Workbench,
     candidate: CandidateSkill,
@@ -254,6 +284,10 @@ async def verify(
             return report
     report.problems = consistency_problems(proposal, report.runs)
     if report.problems:
+        return report
+    vacuous = await vacuity_problem(wb, candidate, proposal, judge)
+    if vacuous:
+        report.problems = [vacuous]
         return report
     for case in proposal.test_cases:
         if case.expect == "rejected":
