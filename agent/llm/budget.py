@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from agent.llm.completion import Completion, Message
-from agent.llm.errors import ModelOutputError
 from agent.llm.protocol import ChatModel
+from agent.llm.usage import Tracked, UsageTracker
 
 
 class BudgetExhausted(Exception):
@@ -26,12 +26,14 @@ class Limits(BaseModel):
 
 
 class Budgeted:
+    """Counts calls and tokens with the usage tracker (`Tracked`) and refuses a call once the
+    limits are reached. `tracker` has the per-stage figures."""
+
     def __init__(self, inner: ChatModel, limits: Limits) -> None:
+        self.tracker = UsageTracker()
+        self._counted = Tracked(inner, self.tracker)
         self._inner = inner
         self.limits = limits
-        self.calls = 0
-        self.tokens_in = 0
-        self.tokens_out = 0
         self.started = time.monotonic()
 
     @property
@@ -41,6 +43,18 @@ class Budgeted:
     @property
     def inner(self) -> ChatModel:
         return self._inner
+
+    @property
+    def calls(self) -> int:
+        return self.tracker.total.calls
+
+    @property
+    def tokens_in(self) -> int:
+        return self.tracker.total.input_tokens
+
+    @property
+    def tokens_out(self) -> int:
+        return self.tracker.total.output_tokens
 
     def spent(self) -> str | None:
         """Why the budget is spent, or None."""
@@ -65,16 +79,6 @@ class Budgeted:
         why = self.spent()
         if why is not None:
             raise BudgetExhausted(why)
-        self.calls += 1
-        try:
-            completion = await self._inner.complete(
-                messages, schema=schema, temperature=temperature, max_tokens=max_tokens, stage=stage
-            )
-        except ModelOutputError as exc:
-            if exc.usage is not None:
-                self.tokens_in += exc.usage.input_tokens
-                self.tokens_out += exc.usage.output_tokens
-            raise
-        self.tokens_in += completion.usage.input_tokens
-        self.tokens_out += completion.usage.output_tokens
-        return completion
+        return await self._counted.complete(
+            messages, schema=schema, temperature=temperature, max_tokens=max_tokens, stage=stage
+        )
