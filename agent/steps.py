@@ -34,7 +34,6 @@ from skills_store.policy import PolicyViolation
 
 _OPTIONS_JS = "(el) => Array.from(el.options || []).map(o => [o.label.trim(), o.value])"
 _REF = re.compile(r"^(f\d+)?e\d+$")  # snapshot refs: e12, or f1e35 after a navigation
-PRIMITIVES = ("click", "fill", "select", "check", "uncheck", "press", "goto", "scroll", "answer")
 
 # Playwright methods that act on the page: step code must use the recorded primitives instead.
 _UNRECORDED_ACTIONS = frozenset(
@@ -166,7 +165,7 @@ class StepRunner:
             raise StepCodeError(f"{target!r} is not a ref (refs look like 'e12')")
         return target
 
-    async def _checked(self, rec: ActionRecord) -> None:
+    def _checked(self, rec: ActionRecord) -> None:
         if not rec.ok:
             raise RuntimeError(f"{rec.kind} failed: {rec.error}")
 
@@ -174,33 +173,33 @@ class StepRunner:
         actor = self.actor
 
         async def click(target: str | Locator) -> None:
-            await self._checked(await actor.click(self._target(target)))
+            self._checked(await actor.click(self._target(target)))
 
         async def fill(target: str | Locator, text: Any) -> None:
             value, param = self._real(text)
             rec = await actor.fill(self._target(target), value, param=param)
             if self._secret(param):
                 rec.value = str(self.shown[param])  # the record keeps the placeholder
-            await self._checked(rec)
+            self._checked(rec)
 
         async def select(target: str | Locator, label: Any) -> None:
             value, param = self._real(label)
             element = self._target(target)
-            await self._checked(await actor.select(element, value, param=param))
+            self._checked(await actor.select(element, value, param=param))
             if param is not None:
                 await self._read_options(element, param)
 
         async def check(target: str | Locator) -> None:
-            await self._checked(await actor.check(self._target(target)))
+            self._checked(await actor.check(self._target(target)))
 
         async def uncheck(target: str | Locator) -> None:
-            await self._checked(await actor.uncheck(self._target(target)))
+            self._checked(await actor.uncheck(self._target(target)))
 
         async def press(target: str | Locator, key: str = "Enter") -> None:
-            await self._checked(await actor.press(self._target(target), key))
+            self._checked(await actor.press(self._target(target), key))
 
         async def goto(path: str) -> None:
-            await self._checked(await actor.goto(checked_relative_url(path)))
+            self._checked(await actor.goto(checked_relative_url(path)))
 
         async def scroll(target: str | Locator | None = None) -> None:
             await actor.scroll(self._target(target) if target is not None else None)
@@ -249,11 +248,16 @@ class StepRunner:
                 else:
                     real[key] = value
                     arg_params[key] = repr(value)
-            rec = await record_call(self.actor, name, fn, real, arg_params)
+            kept: dict[str, Any] = {}
+
+            async def keep(page: Page, **kw: Any) -> None:
+                kept["value"] = await fn(page, **kw)
+
+            rec = await record_call(self.actor, name, keep, real, arg_params)
             self._outcome.skill_calls.append(name)
             if not rec.ok:
                 raise RuntimeError(f"{name} failed: {rec.error}")
-            return None
+            return kept.get("value")  # what the skill returned (a list of names, …)
 
         return call
 

@@ -1,18 +1,12 @@
-"""The step runner the task agent uses: library skills hand their return value back, and a
-`return value` in the model's code gives the task's answer.
-
-`agent.steps.StepRunner` records a skill call and drops what it returns (practising only needs
-the record); solving a task needs it (`price = await product_price(page, "Mug")`). Models also
-end a program with `return price` as often as with `answer(price)`: both answer."""
+"""The step runner the task agent uses: a `return value` in the model's code gives the task's
+answer. Models end a program with `return price` as often as with `answer(price)`: both answer.
+(Library skills hand their return value back in `agent.steps.StepRunner` itself.)"""
 
 from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Callable
 from typing import Any
-
-from playwright.async_api import Page
 
 from agent.steps import StepOutcome, StepRunner
 
@@ -43,19 +37,3 @@ def returns_as_answer(code: str) -> str:
 class TaskStepRunner(StepRunner):
     async def run(self, code: str) -> StepOutcome:
         return await super().run(returns_as_answer(code))
-
-    def _recorded_skill(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-        kept: dict[str, Any] = {}
-
-        async def keep(page: Page, **kwargs: Any) -> None:
-            kept["value"] = await fn(page, **kwargs)
-
-        keep.sandbox_inner = getattr(fn, "sandbox_inner", fn)  # type: ignore[attr-defined]
-        recorded = super()._recorded_skill(name, keep)
-
-        async def call(page: Page, *args: Any, **kwargs: Any) -> Any:
-            kept.clear()
-            await recorded(page, *args, **kwargs)
-            return kept.get("value")
-
-        return call
