@@ -30,20 +30,20 @@ class _Kinds:
     """Kinds of address: digits are ids; a last segment with siblings is a slug."""
 
     def __init__(self) -> None:
-        self.children: Counter[str] = Counter()
+        self.shapes: set[str] = set()
+        self.children: Counter[str] = Counter()  # parent -> distinct shapes below it
 
     def learn(self, paths: list[str]) -> None:
-        shapes = {_ID.sub("{id}", urlsplit(p).path) for p in paths}
-        known = getattr(self, "_shapes", set())
-        self.children.update(_parent(s) for s in shapes - known)
-        self._shapes = known | shapes
+        new = {_ID.sub("{id}", urlsplit(p).path) for p in paths} - self.shapes
+        self.children.update(_parent(s) for s in new)
+        self.shapes |= new
 
     def kind(self, path: str) -> str:
         shape = _ID.sub("{id}", urlsplit(path).path)
         parent = _parent(shape)
         if shape.endswith("{id}") or not parent or self.children[parent] < 2:
             return shape  # top-level pages (/cart, /login) are each their own kind
-        return _parent(shape) + "/{slug}"
+        return parent + "/{slug}"
 
 
 def _same_site_paths(links: list[str], page_url: str, scope: str) -> list[str]:
