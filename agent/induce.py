@@ -198,11 +198,10 @@ def induce(
         elif rec.kind == "goto":
             body.append(f"await page.goto({rec.value!r})")
         elif rec.kind == "click":
-            item = rec.param and specs.get(rec.param) and specs[rec.param].role == "entity"
             raw = trajectory.inputs.get(rec.param or "")
-            own = (rec.param, raw) if item and isinstance(raw, str) and raw else None
+            own = (rec.param, raw) if entity and isinstance(raw, str) and raw else None
             loc = _locator(rec, values, own)  # type: ignore[arg-type]
-            if item:
+            if entity:
                 # every link named exactly like the item leads to it (title, image, "more…")
                 if not loc.endswith(".first") and ".nth(" not in loc:
                     loc += ".first"
