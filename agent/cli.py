@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -594,46 +594,59 @@ cli_bench.register(app, console)
 def main() -> None:
     """Console entry point: user errors → one line on stderr, exit 2; Ctrl-C/SIGTERM → one
     line, exit 130/143; bad usage → one line, exit 2; OS and database errors → one line."""
-    from agent.interrupts import Interrupted, ignore_further_signals
-
     install_exit_on_signals()
     try:
         code = app(standalone_mode=False)
-    except Interrupted as exc:
-        ignore_further_signals()
-        err_console.print(exc.message, highlight=False)
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, typer.Abort):
-        ignore_further_signals()
-        err_console.print("interrupted", highlight=False)
-        sys.exit(130)
-    except sqlite3.DatabaseError as exc:
-        err_console.print(f"[red]error:[/] the library index is damaged: {exc}", highlight=False)
-        sys.exit(2)
-    except OSError as exc:
-        where = f": {exc.filename}" if exc.filename else ""
-        err_console.print(f"[red]error:[/] {exc.strerror or exc}{where}", highlight=False)
-        sys.exit(2)
     except Exception as exc:
-        from agent.llm.errors import LLMError
-        from sites.errors import SiteError
-        from skills_store.errors import LibraryError
-
-        if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
-            console.print(exc.ctx.get_help(), highlight=False)  # type: ignore[attr-defined]
-            sys.exit(2)
-        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage error
-            err_console.print(f"[red]error:[/] {exc.format_message()}", highlight=False)
-            sys.exit(exc.exit_code)
-        if not isinstance(exc, SkillwrightError | SiteError | LibraryError | LLMError | KeyError):
-            raise
-        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        err_console.print(f"[red]error:[/] {message}", highlight=False)
-        sys.exit(2)
+        _exit_for(exc)
+        raise
+    except KeyboardInterrupt:
+        _exit_interrupted("interrupted", 130)
     if code == 130:  # typer turns a KeyboardInterrupt into Exit(130) without a word
         err_console.print("interrupted", highlight=False)
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def _exit_interrupted(message: str, code: int) -> NoReturn:
+    from agent.interrupts import ignore_further_signals
+
+    ignore_further_signals()
+    err_console.print(message, highlight=False)
+    sys.exit(code)
+
+
+def _exit_for(exc: Exception) -> None:
+    """Exit with one line for an interruption (anywhere in the exception's chain: a signal during
+    an import can surface wrapped in Python's own RuntimeError) or a user-facing error; return
+    for anything else, which the caller re-raises."""
+    from agent.interrupts import interruption_in
+
+    if (interrupted := interruption_in(exc)) is not None:
+        _exit_interrupted(interrupted.message, interrupted.exit_code)
+    if isinstance(exc, typer.Abort):
+        _exit_interrupted("interrupted", 130)
+    if isinstance(exc, sqlite3.DatabaseError):
+        err_console.print(f"[red]error:[/] the library index is damaged: {exc}", highlight=False)
+        sys.exit(2)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        err_console.print(f"[red]error:[/] {exc.strerror or exc}{where}", highlight=False)
+        sys.exit(2)
+    from agent.llm.errors import LLMError
+    from sites.errors import SiteError
+    from skills_store.errors import LibraryError
+
+    if type(exc).__name__ == "NoArgsIsHelpError" and getattr(exc, "ctx", None) is not None:
+        console.print(exc.ctx.get_help(), highlight=False)  # type: ignore[attr-defined]
+        sys.exit(2)
+    if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage error
+        err_console.print(f"[red]error:[/] {exc.format_message()}", highlight=False)
+        sys.exit(exc.exit_code)
+    if isinstance(exc, SkillwrightError | SiteError | LibraryError | LLMError | KeyError):
+        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+        err_console.print(f"[red]error:[/] {message}", highlight=False)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -42,6 +42,21 @@ class Interrupted(Exception):
         return 128 + self.signum
 
 
+def interruption_in(exc: BaseException) -> Interrupted | None:
+    """The `Interrupted` behind `exc`, if a signal caused it. Python wraps some exceptions raised
+    inside its own machinery (a signal handler that fires while a class body's `__set_name__`
+    runs during an import surfaces as `RuntimeError: Error calling __set_name__`), so the whole
+    cause/context chain is searched."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, Interrupted):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     raise Interrupted(signum)
 
