@@ -11,6 +11,9 @@ fresh browser context and confirms its effect on the app's own SQLite database o
 * a skill that returns names: ≥ 1 name, each stored in the app's database;
 * a login: the page afterwards shows the user's name;
 * an "open" skill: the page's heading or title shows the name, and the name is stored;
+  (a name as the site shows it may be decorated: a leading id token such as "{1}" or "#12:",
+  text cut at a trailing "..."/"…", a "name: detail" title, a trailing "(status)"; then every
+  undecorated part must be stored in one row)
 * any other skill: rows were added or changed in the database, carrying every text value passed
   (a chosen option may be stored as a link: a column named after a table holds the id of that
   table's row with the option's name).
@@ -112,6 +115,43 @@ def _cells_text(rows: set[tuple[object, ...]]) -> str:
     return "\n".join(str(c) for r in rows for c in r if c is not None).casefold()
 
 
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+ID_TOKEN = re.compile(r"^\s*(?:\{\d+\}|#\d+|\[\d+\])(?::\s*|\s+)")
+ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+
+
+def _shown_parts(name: str) -> list[str]:
+    """What a site shows for an item, undecorated: a leading id token ("{1} ", "#12: ") is the
+    site's numbering, not stored with the name; a trailing ellipsis ("..." / "…") marks text
+    the site cut (the word before it may be cut too, so it is dropped); a "name: detail" title
+    joins several stored texts, and a trailing "(status)" is one more."""
+    text = ID_TOKEN.sub("", name.strip())
+    cut = ELLIPSIS.search(text)
+    if cut:
+        text = text[: cut.start()].rsplit(None, 1)[0] if " " in text[: cut.start()] else ""
+    status = re.search(r"\s\(([^()]+)\)$", text)
+    parts = [text[: status.start()], status.group(1)] if status else [text]
+    return [_norm(p) for piece in parts for p in piece.split(": ") if p.strip()]
+
+
+def _stored(name: str, rows: set[tuple[object, ...]]) -> bool:
+    """`name` (as the site shows it) is stored: verbatim anywhere, or every undecorated part of
+    it (see `_shown_parts`) in one row's cells (whitespace aside)."""
+    if name.casefold() in _cells_text(rows):
+        return True
+    parts = _shown_parts(name)
+    if not parts:
+        return False
+    for row in rows:
+        cells = [_norm(str(c)) for c in row if c is not None]
+        if all(any(part in cell for cell in cells) for part in parts):
+            return True
+    return False
+
+
 async def check_skill(
     browser: BrowserSession,
     module: Any,
@@ -139,10 +179,10 @@ async def check_skill(
         facts = await page_facts(page)
     finally:
         await context.close()
-    stored = _cells_text({r for rows in after.values() for r in rows})
+    all_rows = {r for rows in after.values() for r in rows}
     params = {p["name"]: p for p in proposal["params"]}
     if isinstance(returned, list):
-        missing = [n for n in returned if n.casefold() not in stored]
+        missing = [n for n in returned if not _stored(str(n), all_rows)]
         ok = bool(returned) and not missing
         return ok, f"returned {len(returned)} names" + (
             f"; not stored: {missing[:3]}" if missing else ""
@@ -155,8 +195,9 @@ async def check_skill(
     if proposal["kind"] == "navigational":
         name = str(next(iter(inputs.values())))
         shown = name.casefold() in f"{facts.h1}\n{facts.title}".casefold()
-        ok = shown and name.casefold() in stored
-        return ok, f"heading/title shows {name!r}: {shown}; stored: {name.casefold() in stored}"
+        kept = _stored(name, all_rows)
+        ok = shown and kept
+        return ok, f"heading/title shows {name!r}: {shown}; stored: {kept}"
     changed = {t: after[t] - before.get(t, set()) for t in after}
     changed_text = _cells_text({r for rows in changed.values() for r in rows})
     tables = sorted(t for t, rows in changed.items() if rows)
