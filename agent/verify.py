@@ -7,7 +7,10 @@ A skill is verified only when
   added where the policy allows, so a parameter the skill ignores or hard-codes is caught;
 * each parameter is observed the same way on every run (the same column, the same page), so
   swapped fields fail;
-* an information skill returned at least one list of ≥ 2 items (a truncated return is caught).
+* an information skill returned at least one list of ≥ 2 items (a truncated return is caught);
+* a skill that acts on an item named by an entity parameter still acts on that item when
+  another item it acted on is already there (a skill that picks the first line of a cart or
+  the first button of a list is caught even when a fresh site has only one candidate).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from playwright.async_api import Page
 
 from agent.browser.facts import page_facts
 from agent.dbstate import changes, snapshot
-from agent.judge import JudgeChain
+from agent.judge import JudgeChain, ProgrammaticJudge
 from agent.models import CandidateSkill, TaskProposal, TestCase, TestRun, VerificationReport
 from agent.postconditions import Evidence, ResultsMatchListing
 from agent.probe import BrowserProbe
@@ -79,7 +82,11 @@ async def run_case(
     proposal: TaskProposal,
     case: TestCase,
     judge: JudgeChain,
+    *,
+    neighbour: TestCase | None = None,
 ) -> TestRun:
+    """Run one case in a fresh context; with `neighbour`, the skill first runs on the
+    neighbour's inputs in the same context, and the case is judged from the state after that."""
     began = time.perf_counter()
     rejected = case.expect == "rejected"
     try:
@@ -94,6 +101,20 @@ async def run_case(
             expect_failure=rejected,
         )
     try:
+        if neighbour is not None:
+            try:
+                fn = compile_skill(candidate.code, candidate.name, wb.skills())
+                args = resolve_args(neighbour.inputs, wb.target.accounts)
+                await run_skill(fn, page, args, wb.skill_timeout_s)
+            except Exception as exc:
+                return TestRun(
+                    inputs=case.inputs,
+                    note=case.note,
+                    passed=False,
+                    checked=f"the skill failed on {neighbour.inputs} before this case",
+                    error=_error_text(exc),
+                    duration_s=round(time.perf_counter() - began, 3),
+                )
         before = snapshot(wb.target.db_path) if wb.target.db_path is not None else None
         returned: Any = None
         error: str | None = None
@@ -162,6 +183,31 @@ def differential_cases(proposal: TaskProposal) -> list[TestCase]:
             known.append(inputs)
             out.append(TestCase(inputs=inputs, note=f"vary {name} alone"))
     return out
+
+
+def crowded_case(proposal: TaskProposal) -> tuple[TestCase, TestCase] | None:
+    """(neighbour, case) for a skill that acts on an item named by an entity parameter: the
+    first case again, right after the skill acted on another case's item. On a fresh site the
+    item a case names is often the only candidate (the only line of a cart, the only result of
+    a search), so a skill that acts on whichever comes first would pass every case; with the
+    neighbour's item there first, it acts on the wrong one. Procedural skills only (an "open"
+    skill is judged by the page it ends on, a list by the listing), and only with typed
+    post-conditions, which decide without a model."""
+    entities = [p.name for p in proposal.params if p.role == "entity"]
+    cases = proposal.positives()
+    if proposal.kind != "procedural" or not entities or not proposal.postconditions:
+        return None
+    if len(cases) < 2:
+        return None
+    case = cases[0]
+    neighbour = next(
+        (c for c in cases[1:] if all(c.inputs.get(n) != case.inputs.get(n) for n in entities)),
+        None,
+    )
+    if neighbour is None:
+        return None
+    note = f"after the skill acted on {', '.join(str(neighbour.inputs.get(n)) for n in entities)}"
+    return neighbour, case.model_copy(update={"note": note})
 
 
 def _credentials_only(proposal: TaskProposal) -> bool:
@@ -285,6 +331,14 @@ async def verify(
     report.problems = consistency_problems(proposal, report.runs)
     if report.problems:
         return report
+    crowded = crowded_case(proposal)
+    if crowded is not None:
+        neighbour, case = crowded
+        programmatic = JudgeChain(ProgrammaticJudge())
+        run = await run_case(wb, candidate, proposal, case, programmatic, neighbour=neighbour)
+        report.runs.append(run)
+        if not run.passed:
+            return report
     vacuous = await vacuity_problem(wb, candidate, proposal, judge)
     if vacuous:
         report.problems = [vacuous]
