@@ -3,6 +3,7 @@ the proposals that verified them; every non-equivalent mutant must be rejected."
 
 from __future__ import annotations
 
+import ast
 import json
 import secrets
 from collections.abc import Callable
@@ -52,6 +53,18 @@ def equivalence(mutant: Mutant, proposal: TaskProposal) -> str | None:
         return "drops a wait for the page to settle; the next step waits by itself"
     if mutant.step != "error_check":
         return None
+    if _is_presence_guard(mutant.target):
+        if not _names_a_missing_item(proposal):
+            return (
+                "drops a check that an element is there: only the error for a missing element "
+                "changes (a timeout instead of RuntimeError), and no test input names a "
+                "missing item"
+            )
+        if not _mentions(mutant.target, _entities(proposal)) and _item_guarded(mutant, proposal):
+            return (
+                "drops a check that an element is there; a missing item is still reported by "
+                "the skill's own check for the item"
+            )
     notes = [c.note for c in proposal.test_cases if c.expect == "rejected"]
     browser = any(n.startswith("the browser must refuse") for n in notes)
     site = any(n.startswith("the site must refuse") for n in notes)
@@ -61,6 +74,62 @@ def equivalence(mutant: Mutant, proposal: TaskProposal) -> str | None:
     if "problems" in text and not site:
         return "changes only the site-error path, and no input the site refuses was found"
     return None
+
+
+def _is_presence_guard(source: str) -> bool:
+    """`if await <locator>.count() == 0: raise RuntimeError(...)`: the skill says an element is
+    missing instead of waiting for it until the step times out."""
+    try:
+        stmt = ast.parse(source).body[0]
+    except (SyntaxError, IndexError):
+        return False
+    if not (isinstance(stmt, ast.If) and stmt.body and isinstance(stmt.body[-1], ast.Raise)):
+        return False
+    test = stmt.test
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Await)
+        and isinstance(test.left.value, ast.Call)
+        and isinstance(test.left.value.func, ast.Attribute)
+        and test.left.value.func.attr == "count"
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == 0
+    )
+
+
+def _entities(proposal: TaskProposal) -> set[str]:
+    return {p.name for p in proposal.params if p.role == "entity"}
+
+
+def _mentions(source: str, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(ast.parse(source)))
+
+
+def _item_guarded(mutant: Mutant, proposal: TaskProposal) -> bool:
+    """The mutated skill still has a presence guard whose error names an entity parameter
+    (`raise RuntimeError(f'no product named {product!r}')`)."""
+    fn = ast.parse(mutant.code).body[0]
+    return any(
+        isinstance(stmt, ast.If)
+        and _is_presence_guard(ast.unparse(stmt))
+        and _mentions(ast.unparse(stmt.body[-1]), _entities(proposal))
+        for stmt in ast.walk(fn)
+    )
+
+
+def _names_a_missing_item(proposal: TaskProposal) -> bool:
+    """A rejected case that names an item no passing case names (an unknown product, issue
+    number...): the one input for which a presence guard decides the outcome."""
+    entities = _entities(proposal)
+    known = {(n, repr(c.inputs.get(n))) for c in proposal.positives() for n in entities}
+    return any(
+        (n, repr(c.inputs.get(n))) not in known
+        for c in proposal.test_cases
+        if c.expect == "rejected"
+        for n in entities
+    )
 
 
 def examples(proposal: TaskProposal) -> dict[str, list[Any]]:
