@@ -67,6 +67,24 @@ def _with_readback(proposal: TaskProposal, pages: list[str]) -> TaskProposal:
     return proposal.model_copy(update={"postconditions": pcs})
 
 
+TRIAL_SUFFIX = " (trial)"
+
+
+def trial_inputs(proposal: TaskProposal, inputs: dict[str, Any]) -> dict[str, Any]:
+    """The practice's inputs on a live site, where nothing is reset between runs: a task that
+    makes something practises with free texts its tests never use ("Skillwright check 1: save
+    draft (trial)"), or its first test meets the item the practice made, and a site that keeps
+    names or slugs unique refuses it."""
+    if proposal.kind != "procedural":
+        return inputs
+    out = dict(inputs)
+    for p in proposal.params:
+        value = out.get(p.name)
+        if p.role == "value" and not p.choices and isinstance(value, str) and " " in value:
+            out[p.name] = value + TRIAL_SUFFIX
+    return out
+
+
 async def _read_rows(
     wb: Workbench, proposal: TaskProposal, probe: BrowserProbe, inputs: dict[str, Any]
 ) -> dict[str, list[str] | None]:
@@ -115,6 +133,8 @@ async def attempt(
     write_json(folder / "proposal.json", redacted_proposal(proposal))
     positives = proposal.positives()
     inputs: dict[str, Any] = dict(positives[0].inputs) if positives else {}
+    if wb.target.db_path is None:
+        inputs = trial_inputs(proposal, inputs)
     secrets: list[str] = []
     try:
         resolved = resolve_args(inputs, wb.target.accounts)

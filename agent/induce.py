@@ -222,12 +222,17 @@ def induce(
             expr = _value_expr(spec, param) if param else repr(rec.value or "")
             if rec.kind == "fill":
                 line = f"await {loc}.fill({expr})"
+                if rec.derived:  # the page fills these from this field once it loses focus
+                    waits = "".join(
+                        f'\n    await expect({d}).not_to_have_value("")' for d in rec.derived
+                    )
+                    line += f"\nawait {loc}.blur()\nif {expr}:{waits}"
             elif rec.kind == "select":
                 line = f"await {loc}.select_option(label={expr})"
             else:
                 line = f"await {loc}.set_checked({param or rec.kind == 'check'})"
             if spec is not None and spec.default == "None":
-                body.append(f"if {param} is not None:\n    {line}")
+                body.append(f"if {param} is not None:\n" + textwrap.indent(line, "    "))
             else:
                 body.append(line)
         elif rec.kind == "press":

@@ -40,6 +40,9 @@ class ActionRecord(BaseModel):
     unique: bool = True
     anchored: Literal["none", "scope", "filter", "nth"] = "none"
     duration_s: float = 0.0
+    # a fill: locators of empty fields the page filled from this one once it lost focus (a
+    # slug from a title); the skill blurs the field and waits for them before going on
+    derived: list[str] = Field(default_factory=list)
 
 
 class ParamSpec(BaseModel):

@@ -4,6 +4,7 @@ row of one item (a cart line) with its texts and field values."""
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qsl, urlsplit
 
 from playwright.async_api import Page
 
@@ -36,7 +37,10 @@ def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
         links = [
             link
             for link in facts.links
-            if link.text and link.visible and (link.in_main if scope == "main" else not link.in_nav)
+            if link.text
+            and link.visible
+            and (link.in_main if scope == "main" else not link.in_nav)
+            and not _same_search(link.href, facts.url)
         ]
         # outside <main>, the app's own sections (/app/search, /app/new) are not one kind
         root = "/" if scope == "main" else _folder(facts.path)
@@ -44,6 +48,16 @@ def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
         if found[0] is not None:
             return found
     return None, []
+
+
+def _same_search(href: str, url: str) -> bool:
+    """A link to this page itself (sorting, filters, pagination) or one carrying this page's
+    query (the same search in another section: "Images", "Users") is a control, not a result."""
+    link, here = urlsplit(href), urlsplit(url)
+    if (link.netloc, link.path) == (here.netloc, here.path):
+        return True
+    asked = {(k, v) for k, v in parse_qsl(here.query) if v.strip()}
+    return bool(asked & set(parse_qsl(link.query)))
 
 
 def _folder(path: str) -> str:
@@ -120,6 +134,11 @@ async def results_locator(
     prefix = pattern.split("{")[0] if pattern else ""
     if prefix.count("/") >= 2 and re.fullmatch(r"[\w/.-]+", prefix):
         sources.append(f"page.locator('a[href^=\"{prefix}\"]')")
+        # the results' own kind of address (`/admin/pages/{id}/edit/`): not the other links to
+        # the same items (`/admin/pages/{id}/`: each row's parent)
+        suffix = (pattern or "").rsplit("}", 1)[-1]
+        if suffix.strip("/") and re.fullmatch(r"[\w/.-]+", suffix):
+            sources.append(f"page.locator('a[href^=\"{prefix}\"][href$=\"{suffix}\"]')")
     for source in sources:
         locator = eval(source, {"page": page})  # our own constant expressions
         try:

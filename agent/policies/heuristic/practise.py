@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 
 from agent.browser.actions import Actor, record_call
@@ -26,6 +28,43 @@ async def _find_form(page: Page, key: list[Any], entity_name: str | None) -> For
     if not matches:
         raise PractiseError(f"form {key[1]} not found on {facts.path}")
     return matches[0]
+
+
+# empty text fields of a form (by name) that no step of the plan fills
+_EMPTY_FIELDS_JS = """(form, planned) => Array.from(form.elements)
+  .filter((e) => e.name && !planned.includes(e.name) && !e.value && !e.disabled
+    && (e.tagName === "TEXTAREA"
+      || (e.tagName === "INPUT" && ["text", "url", "search", ""].includes(e.type))))
+  .map((e) => e.name)"""
+_FILLED_JS = """([form, names]) => names.filter((n) => {
+  const e = form.elements.namedItem(n);
+  return e && e.value;
+})"""
+SETTLE_MS = 600  # how long a page may take to fill a field from another (debounced scripts)
+
+
+async def _derived(
+    page: Page, form_locator: Locator, field: Locator, empty: list[str]
+) -> list[str]:
+    """Locators of the fields among `empty` the page filled once `field` lost focus (a slug
+    made from a title, a moment after the title's blur): the skill waits for them, or its
+    submit races the page's script and the site refuses the form."""
+    if not empty:
+        return []
+    await field.blur()
+    form = await form_locator.element_handle()
+    try:
+        await page.wait_for_function(
+            f"(args) => ({_FILLED_JS})(args).length > 0", arg=[form, empty], timeout=SETTLE_MS
+        )
+    except PlaywrightError:
+        return []
+    out: list[str] = []
+    for name in await page.evaluate(_FILLED_JS, [form, empty]):
+        css = f'[name="{name}"]'
+        if re.fullmatch(r"[\w.\-\[\]]+", name) and await page.locator(css).count() == 1:
+            out.append(f"page.locator('{css}')")
+    return out
 
 
 def _submit_button(form_locator: Locator, text: str) -> Locator:
@@ -78,6 +117,7 @@ async def practise(
                 page, plan["key"], entity_name if plan["kind"] == "row" else None
             )
             form_locator = page.locator("form").nth(form.index)
+            planned = [step["name"] for step in plan["fields"]]
             for step in plan["fields"]:
                 value = inputs.get(step["param"])
                 field = form_locator.locator(f'[name="{step["name"]}"]').first
@@ -91,7 +131,10 @@ async def practise(
                         field, param=step["param"]
                     )
                 else:
+                    empty = await form_locator.evaluate(_EMPTY_FIELDS_JS, planned)
                     rec = await actor.fill(field, str(value), param=step["param"])
+                    if rec.ok:
+                        rec.derived = await _derived(page, form_locator, field, empty)
                 if not rec.ok:
                     raise PractiseError(rec.error or f"could not set {step['name']}")
             rec = await actor.click(_submit_button(form_locator, plan["submit"]))

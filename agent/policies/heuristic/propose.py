@@ -36,6 +36,10 @@ def _form_kind(page: PageFacts, form: FormFact, entity: Entity | None) -> str | 
     if not form.visible or form.in_dialog or not any(s.visible for s in form.submits):
         return None
     inputs = form.inputs
+    files = [f for f in inputs if f.type == "file"]
+    typed = [f for f in inputs if f.type not in ("file", "checkbox", "radio") and f.tag != "select"]
+    if files and (any(f.required for f in files) or not typed):
+        return None  # an upload: a file is what it takes, and no test input is a file
     passwords = [f for f in inputs if f.type == "password"]
     others = [f for f in inputs if f.type not in ("password", "checkbox")]
     if len(passwords) == 1 and len(others) == 1:

@@ -1,0 +1,182 @@
+"""A tiny CMS admin with the habits of real ones (Wagtail's), under /cms/: a results table whose
+rows link each item's edit page, its parent and its live page, beside "other searches" links
+that carry the query and sorting links to the page itself; a create form whose required slug
+sits in a hidden tab and is filled by the page's script a moment after the title loses focus
+(debounced), the site refusing the form when it is empty or already in use; an upload form
+(a file field and a collection to put the files in)."""
+
+from __future__ import annotations
+
+import html
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class CmsState:
+    pages: dict[int, tuple[str, str]] = field(
+        default_factory=lambda: {
+            2: ("Garden planning", "garden-planning"),
+            3: ("Garden tools", "garden-tools"),
+            4: ("Meeting notes", "meeting-notes"),
+            5: ("Opening hours", "opening-hours"),
+        }
+    )
+    refused: int = 0
+
+
+SLUG_SCRIPT = """<script>
+const title = document.getElementById("id_title"), slug = document.getElementById("id_slug");
+let timer = null;
+title.addEventListener("blur", () => {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    if (!slug.value) slug.value = title.value.toLowerCase().trim().replace(/[^a-z0-9]+/g, "-");
+  }, 150);
+});
+</script>"""
+
+
+def _page(title: str, body: str) -> HTMLResponse:
+    return HTMLResponse(
+        f"""<!doctype html><html><head><title>{html.escape(title)} - Tiny CMS</title></head>
+<body><nav aria-label="Sidebar"><a href="/cms/">Dashboard</a> <a href="/cms/add/">Add page</a>
+<a href="/cms/images/add/">Add images</a>
+<form method="get" action="/cms/search/"><input name="q" aria-label="Search">
+<button>Search</button></form></nav>
+<main>{body}</main></body></html>"""
+    )
+
+
+def build_cms(state: CmsState) -> Starlette:
+    async def home(request: Request) -> Response:
+        rows = "".join(
+            f'<li><a href="/cms/pages/{n}/edit/">{html.escape(t)}</a></li>'
+            for n, (t, _) in state.pages.items()
+        )
+        return _page("Dashboard", f"<h1>Dashboard</h1><ul>{rows}</ul>")
+
+    async def search(request: Request) -> Response:
+        q = request.query_params.get("q", "")
+        words = q.casefold().split()
+        hits = [
+            (n, t, s)
+            for n, (t, s) in state.pages.items()
+            if words and all(w in t.casefold() for w in words)
+        ]
+        qs = html.escape(q)
+        rows = "".join(
+            f"""<tr><td><a href="/cms/pages/{n}/edit/">{html.escape(t)}</a></td>
+            <td><a href="/cms/pages/1/">Home</a></td>
+            <td><a href="/{s}/">Live</a></td></tr>"""
+            for n, t, s in hits
+        )
+        body = f"""<header><nav aria-label="Breadcrumb"><a href="/cms/">Home</a>
+        <a href="/cms/search/?q={qs}">Search</a></nav><h1>Search</h1></header>
+        <nav aria-label="Other searches"><a href="/cms/search/?q={qs}">Pages</a>
+        <a href="/cms/images/?q={qs}">Images</a> <a href="/cms/documents/?q={qs}">Documents</a>
+        <a href="/cms/users/?q={qs}">Users</a></nav>
+        <p>There are {len(hits)} matching pages</p>
+        <table><thead><tr><th><a href="/cms/search/?q={qs}&ordering=title">Title</a></th>
+        <th>Parent</th><th><a href="/cms/search/?q={qs}&ordering=live">Status</a></th></tr>
+        </thead><tbody>{rows}</tbody></table>"""
+        return _page("Search", body)
+
+    async def edit(request: Request) -> Response:
+        n = request.path_params["n"]
+        if n not in state.pages:
+            return _page("Not found", "<h1>Not found</h1>")
+        title = state.pages[n][0]
+        body = f"""<h1>Editing {html.escape(title)}</h1><form method="post" action="">
+        <label>Title <input name="title" value="{html.escape(title)}"></label>
+        <button>Save</button></form>"""
+        return _page(f"Editing {title}", body)
+
+    async def add(request: Request) -> Response:
+        if request.method == "POST":
+            form = await request.form()
+            title = str(form.get("title", "")).strip()
+            slug = str(form.get("slug", "")).strip()
+            taken = {s for _, s in state.pages.values()}
+            if not title or not re.fullmatch(r"[a-z0-9-]+", slug) or slug in taken:
+                state.refused += 1
+                return _page(
+                    "New page",
+                    '<div class="messages"><ul><li class="error">The page could not be created'
+                    " due to validation errors</li></ul></div>",
+                )
+            n = max(state.pages) + 1
+            state.pages[n] = (title, slug)
+            return RedirectResponse(f"/cms/pages/{n}/edit/", status_code=303)
+        body = f"""<h1>New page</h1><form method="post" action="/cms/add/">
+        <section id="content-tab"><label>Title <input name="title" id="id_title" required>
+        </label></section>
+        <section id="promote-tab" hidden><label>Slug <input name="slug" id="id_slug" required>
+        </label><label>Search description <textarea name="search_description"></textarea>
+        </label></section>
+        <button>Save draft</button></form>{SLUG_SCRIPT}"""
+        return _page("New page", body)
+
+    async def upload(request: Request) -> Response:
+        body = """<h1>Add images</h1><form method="post" action="/cms/images/add/"
+        enctype="multipart/form-data"><label>Images <input type="file" name="files[]"
+        multiple></label><label>Collection <select name="collection"><option value="1">Root
+        </option><option value="2">Photos</option></select></label>
+        <button>Upload</button></form>"""
+        return _page("Add images", body)
+
+    return Starlette(
+        routes=[
+            Route("/cms/", home),
+            Route("/cms/images/add/", upload),
+            Route("/cms/search/", search),
+            Route("/cms/pages/{n:int}/edit/", edit),
+            Route("/cms/add/", add, methods=["GET", "POST"]),
+        ]
+    )
+
+
+class CmsServer:
+    """Serves `build_cms` on a free loopback port in a background thread."""
+
+    def __init__(self) -> None:
+        self.state = CmsState()
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            build_cms(self.state), log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("cms fixture server did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
