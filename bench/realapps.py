@@ -15,6 +15,8 @@ fresh browser context and confirms its effect on the app's own SQLite database o
   text cut at a trailing "..."/"…", a "name: detail" title, a trailing "(status)"; then every
   undecorated part must be stored in one row)
 * any other skill: rows were added or changed in the database, carrying every text value passed
+  (free texts with a space are passed with " (re-check)" added: the app keeps what verification
+  made, and may keep names unique)
   (a chosen option may be stored as a link: a column named after a table holds the id of that
   table's row with the option's name).
 """
@@ -167,6 +169,19 @@ async def check_skill(
     inputs = _resolve(run["inputs"], served)
     if inputs is None:
         return True, "skipped: a generated secret is not kept"
+    if proposal["kind"] == "procedural":
+        # the app keeps what verification made: a free text made anew (a title whose slug the
+        # app keeps unique would be refused a second time)
+        roles = {p["name"]: p for p in proposal["params"]}
+        inputs = {
+            k: f"{v} (re-check)"
+            if isinstance(v, str)
+            and " " in v
+            and roles.get(k, {}).get("role") == "value"
+            and not roles.get(k, {}).get("choices")
+            else v
+            for k, v in inputs.items()
+        }
     context = await browser.new_context(served.base_url)
     try:
         page = await context.new_page()
