@@ -25,7 +25,7 @@ from agent.browser.facts import page_facts
 from agent.dbstate import changes, snapshot
 from agent.judge import JudgeChain, ProgrammaticJudge
 from agent.models import CandidateSkill, TaskProposal, TestCase, TestRun, VerificationReport
-from agent.postconditions import Evidence, ResultsMatchListing
+from agent.postconditions import Evidence, PageShows, ResultsMatchListing, UrlMatches
 from agent.probe import BrowserProbe
 from agent.sandbox import compile_skill, run_skill
 from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
@@ -290,6 +290,61 @@ def do_nothing(candidate: CandidateSkill, start_url: str) -> CandidateSkill:
     return candidate.model_copy(update={"code": ast.unparse(fn) + "\n"})
 
 
+ACTION_METHODS = frozenset(
+    {"click", "fill", "press", "check", "uncheck", "select_option", "set_checked", "type"}
+)
+
+
+def _is_action(stmt: ast.stmt, skills: set[str]) -> bool:
+    """`await <locator>.click()` and the like, or `await some_skill(page, ...)`."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Await)):
+        return False
+    call = stmt.value.value
+    if not isinstance(call, ast.Call):
+        return False
+    if isinstance(call.func, ast.Attribute):
+        return call.func.attr in ACTION_METHODS
+    return isinstance(call.func, ast.Name) and call.func.id in skills
+
+
+def without_last_action(candidate: CandidateSkill, skills: set[str]) -> tuple[CandidateSkill, str]:
+    """The candidate without its last top-level action (the click that submits, removes,
+    opens...), and that action's source; ("", "") when it has none."""
+    fn = ast.parse(candidate.code).body[0]
+    assert isinstance(fn, ast.AsyncFunctionDef)
+    last = max((i for i, s in enumerate(fn.body) if _is_action(s, skills)), default=None)
+    if last is None:
+        return candidate, ""
+    step = ast.unparse(fn.body[last])
+    del fn.body[last]
+    return candidate.model_copy(update={"code": ast.unparse(fn) + "\n"}), step
+
+
+async def unfinished_problem(
+    wb: Workbench, candidate: CandidateSkill, proposal: TaskProposal
+) -> str | None:
+    """Post-conditions that only read the page must also tell the skill apart from itself
+    without its last action: "the page shows the product" holds on the cart page whether or
+    not `Remove` was pressed. Contracts with a database row effect, a listing or a credentials
+    check already observe the effect itself and are not run again."""
+    weak = (PageShows, UrlMatches)
+    if proposal.returns or not proposal.positives() or not proposal.postconditions:
+        return None
+    if not all(isinstance(pc, weak) for pc in proposal.postconditions):
+        return None
+    unfinished, step = without_last_action(candidate, set(wb.skills()))
+    if not step:
+        return None
+    case = proposal.positives()[0]
+    run = await run_case(wb, unfinished, proposal, case, JudgeChain(ProgrammaticJudge()))
+    if run.passed:
+        return (
+            f"the post-conditions also hold without the skill's last step ({step}): "
+            "they do not show that step's effect"
+        )
+    return None
+
+
 async def vacuity_problem(
     wb: Workbench, candidate: CandidateSkill, proposal: TaskProposal, judge: JudgeChain
 ) -> str | None:
@@ -340,6 +395,7 @@ async def verify(
         if not run.passed:
             return report
     vacuous = await vacuity_problem(wb, candidate, proposal, judge)
+    vacuous = vacuous or await unfinished_problem(wb, candidate, proposal)
     if vacuous:
         report.problems = [vacuous]
         return report

@@ -9,7 +9,7 @@ import pytest
 
 from agent.browser import BrowserSession
 from agent.models import CandidateSkill, ParamSpec, SetupCall, TaskProposal, TestCase
-from agent.postconditions import RowEffect, UrlMatches
+from agent.postconditions import PageShows, RowEffect, UrlMatches
 from agent.target import open_target
 from agent.verify import verify
 from agent.workbench import Workbench
@@ -93,3 +93,52 @@ async def test_a_contract_a_do_nothing_skill_meets_is_refused(
         await target.close()
     assert not weak.passed and "only opens /" in weak.failure
     assert strong.passed, strong.failure
+
+
+REMOVE = '''async def remove_from_cart(page: Page, product: str) -> None:
+    """Put a product in the cart, then remove its line."""
+    await page.goto("/")
+    await page.get_by_role("searchbox", name="Search products").fill(product)
+    await page.get_by_role("button", name="Search").click()
+    await page.get_by_role("link", name=product, exact=True).first.click()
+    await page.get_by_role("button", name="Add to cart").click()
+    await page.goto("/cart")
+    await page.get_by_role("button", name=f"Remove {product}").click()
+    await page.wait_for_load_state()
+'''
+
+
+def _removal(post: list[object]) -> TaskProposal:
+    names = ["Black Ceramic Mug", "Chrome French Press", "Dotted Notebook"]
+    return TaskProposal(
+        id="r",
+        title="Remove from cart",
+        kind="procedural",
+        skill_name="remove_from_cart",
+        description="Remove a product's line from the cart.",
+        start_url="/cart",
+        params=[ParamSpec(name="product", role="entity")],
+        test_cases=[TestCase(inputs={"product": n}) for n in names],
+        postconditions=post,  # type: ignore[arg-type]
+        differential=False,
+    )
+
+
+async def test_a_page_contract_that_holds_without_the_last_step_is_refused(
+    browser: BrowserSession, tmp_path: Path
+) -> None:
+    """ "The page shows the product" holds on the cart page whether or not Remove was pressed
+    (the flash names it after a removal, the line names it before): it proves nothing."""
+    target = await open_target("shop")
+    try:
+        wb = Workbench(target, browser, SkillLibrary(tmp_path / "lib"), tmp_path / "run")
+        skill = CandidateSkill(site="shop", name="remove_from_cart", code=REMOVE, proposal_id="r")
+        weak = await verify(wb, skill, _removal([PageShows(params=["product"])]))
+        # the thank-you notice names the address only once Subscribe was pressed
+        subscribe = CandidateSkill(site="shop", name="subscribe", code=SUBSCRIBE, proposal_id="t")
+        shown = await verify(wb, subscribe, _proposal([PageShows(params=["email"])]))
+    finally:
+        await target.close()
+    assert not weak.passed and "without the skill's last step" in weak.failure, weak.failure
+    assert "Remove {product}" in weak.failure
+    assert shown.passed, shown.failure

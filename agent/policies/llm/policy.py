@@ -267,7 +267,10 @@ class LLMPolicy:
         failure = report.failure
         failed = next((r for r in report.runs if not r.passed), None)
         if failed is not None:
-            failure = f"inputs {json.dumps(failed.inputs, default=str)}: {failed.checked}" + (
+            # the case's note says how the run differed ("after the skill acted on …": the page
+            # then held another item, which the practice page did not show)
+            case = f" ({failed.note})" if failed.note else ""
+            failure = f"inputs {json.dumps(failed.inputs, default=str)}{case}: {failed.checked}" + (
                 f"\nerror: {failed.error}" if failed.error else ""
             )
         prompt = render(
