@@ -155,6 +155,9 @@ class VerificationReport(BaseModel):
     skill: str
     runs: list[TestRun] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)  # failures across runs
+    # one-parameter-at-a-time variations that ended in an error: a combination of values the
+    # site does not have (an issue number of another project); kept for the record
+    inapplicable: list[TestRun] = Field(default_factory=list)
 
     @property
     def passed(self) -> bool:

@@ -99,3 +99,47 @@ async def test_a_skill_acting_on_the_first_line_fails_and_the_right_one_passes(
     # every case alone passes: only the run after another item tells them apart
     assert all(r.passed for r in wrong.runs[:3]), wrong.failure
     assert "after the skill acted on" in wrong.runs[-1].note, wrong.failure
+
+
+# a site without that combination (an issue number of another project): the skill reports it
+REFUSES_ONE = RIGHT.replace(
+    '    await page.goto("/")\n',
+    '    if (product, quantity) == ("Chrome French Press", 3):\n'
+    '        raise RuntimeError("no such line")\n'
+    '    await page.goto("/")\n',
+    1,
+)
+# ...or it does the wrong thing for it
+WRONG_FOR_ONE = RIGHT.replace(
+    ".fill(str(quantity))",
+    '.fill(str(1 if (product, quantity) == ("Chrome French Press", 3) else quantity))',
+)
+
+
+async def test_a_variation_that_ends_in_an_error_is_no_evidence_but_a_wrong_effect_fails(
+    browser: BrowserSession, tmp_path: Path
+) -> None:
+    """The policy's cases run first; a one-parameter variation made from their values
+    ("Chrome French Press" with the first case's quantity 3) that ends in an error is kept
+    aside as inapplicable, while one with a wrong effect fails verification."""
+    proposal = _proposal().model_copy(update={"differential": True})
+    target = await open_target("shop")
+    try:
+        wb = Workbench(target, browser, SkillLibrary(tmp_path / "lib"), tmp_path / "run")
+        refused, wrong = [
+            await verify(
+                wb,
+                CandidateSkill(site="shop", name="set_quantity", code=code, proposal_id="q"),
+                proposal,
+            )
+            for code in (REFUSES_ONE, WRONG_FOR_ONE)
+        ]
+    finally:
+        await target.close()
+    assert refused.passed, refused.failure
+    assert [r.inputs for r in refused.inapplicable] == [
+        {"product": "Chrome French Press", "quantity": 3}
+    ]
+    assert refused.inapplicable[0].error and "no such line" in refused.inapplicable[0].error
+    assert not wrong.passed and not wrong.inapplicable
+    assert wrong.runs[-1].note == "vary product alone", wrong.failure
