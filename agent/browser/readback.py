@@ -32,19 +32,19 @@ CANDIDATES: tuple[str, ...] = (
 
 def result_names(facts: PageFacts) -> tuple[str | None, list[str]]:
     """(pattern, texts) of the dominant repeated group of links to one kind of detail page:
-    inside `<main>` when the page has one with such links, else anywhere outside navigation."""
+    inside `<main>` when the page has one with such links, else anywhere outside navigation.
+    Links to the page itself or carrying its query (sorting, pagination, the same search in
+    another section) are never results, but still part the page's runs of links."""
     for scope in ("main", "page"):
         links = [
             link
             for link in facts.links
-            if link.text
-            and link.visible
-            and (link.in_main if scope == "main" else not link.in_nav)
-            and not _same_search(link.href, facts.url)
+            if link.text and link.visible and (link.in_main if scope == "main" else not link.in_nav)
         ]
+        controls = {i for i, link in enumerate(links) if _same_search(link.href, facts.url)}
         # outside <main>, the app's own sections (/app/search, /app/new) are not one kind
         root = "/" if scope == "main" else _folder(facts.path)
-        found = _dominant(links, root, runs=scope == "page")
+        found = _dominant(links, root, runs=scope == "page", controls=controls)
         if found[0] is not None:
             return found
     return None, []
@@ -66,21 +66,24 @@ def _folder(path: str) -> str:
 
 
 def _dominant(  # type: ignore[type-arg]
-    links: list, root: str = "/", *, runs: bool = False
+    links: list, root: str = "/", *, runs: bool = False, controls: set[int] | None = None
 ) -> tuple[str | None, list[str]]:
     if not links:
         return None, []
+    controls = controls or set()
     paths = [link.href.split("?")[0].split("#")[0] for link in links]
     rel = ["/" + p.split("/", 3)[3] if p.count("/") >= 3 else "/" for p in paths]
-    patterns = generalise(rel, root)
+    general = generalise([p for i, p in enumerate(rel) if i not in controls], root)
+    # each link's kind; a control's is its own address (never a kind of item)
+    kind = [p if i in controls else general[p] for i, p in enumerate(rel)]
     counts: dict[str, int] = {}
-    for p in rel:
-        if "{" in patterns[p]:
-            counts[patterns[p]] = counts.get(patterns[p], 0) + 1
+    for k in kind:
+        if "{" in k:
+            counts[k] = counts.get(k, 0) + 1
     if not counts:
         return None, []
     best = max(counts, key=lambda k: counts[k])
-    hits = [i for i, p in enumerate(rel) if patterns[p] == best]
+    hits = [i for i, k in enumerate(kind) if k == best]
     if runs:  # outside <main>: the largest run of them, not a help link further down
         groups: list[list[int]] = [[hits[0]]]
         for i in hits[1:]:
@@ -92,28 +95,27 @@ def _dominant(  # type: ignore[type-arg]
         # the run's span holds results of other kinds too (a ticket among wiki pages), and
         # so do item links right before or after it
         first, last = run[0], run[-1]
-        while first > 0 and "{" in patterns[rel[first - 1]]:
+        while first > 0 and "{" in kind[first - 1]:
             first -= 1
-        while last + 1 < len(rel) and "{" in patterns[rel[last + 1]]:
+        while last + 1 < len(rel) and "{" in kind[last + 1]:
             last += 1
-        span = [patterns[rel[i]] for i in range(first, last + 1)]
+        span = kind[first : last + 1]
         ours = span.count(best)
         # other kinds as frequent as the results are a column of every row (each book's
         # author), not results; a few (a ticket among wiki pages) are results of their own
         keep = {
             i
             for i in range(first, last + 1)
-            if "{" in patterns[rel[i]]
-            and (patterns[rel[i]] == best or 2 * span.count(patterns[rel[i]]) < ours)
+            if "{" in kind[i] and (kind[i] == best or 2 * span.count(kind[i]) < ours)
         }
-        links = [link for i, link in enumerate(links) if i in keep]
-        rel = [p for i, p in enumerate(rel) if i in keep]
+    else:
+        keep = set(hits)
     names: list[str] = []
     targets: set[str] = set()
-    for link, p in zip(links, rel, strict=True):
+    for i, link in enumerate(links):
         # one name per item: the first link to it (not "12 comments" links to the same page)
-        if (runs or patterns[p] == best) and p not in targets and link.text not in names:
-            targets.add(p)
+        if i in keep and rel[i] not in targets and link.text not in names:
+            targets.add(rel[i])
             names.append(link.text)
     return best, names
 
@@ -138,7 +140,7 @@ async def results_locator(
         # the same items (`/admin/pages/{id}/`: each row's parent)
         suffix = (pattern or "").rsplit("}", 1)[-1]
         if suffix.strip("/") and re.fullmatch(r"[\w/.-]+", suffix):
-            sources.append(f"page.locator('a[href^=\"{prefix}\"][href$=\"{suffix}\"]')")
+            sources.append(f'page.locator(\'a[href^="{prefix}"][href$="{suffix}"]\')')
     for source in sources:
         locator = eval(source, {"page": page})  # our own constant expressions
         try:

@@ -3,7 +3,8 @@ rows link each item's edit page, its parent and its live page, beside "other sea
 that carry the query and sorting links to the page itself; a create form whose required slug
 sits in a hidden tab and is filled by the page's script a moment after the title loses focus
 (debounced), the site refusing the form when it is empty or already in use; an upload form
-(a file field and a collection to put the files in)."""
+(a file field and a collection to put the files in); a results page without <main> whose
+pager (links to itself) stands between the results and a help link of their kind."""
 
 from __future__ import annotations
 
@@ -134,9 +135,23 @@ def build_cms(state: CmsState) -> Starlette:
         <button>Upload</button></form>"""
         return _page("Add images", body)
 
+    async def wiki_search(request: Request) -> Response:
+        # a page without <main> (Trac's): results, the pager, then a help link of their kind
+        q = html.escape(request.query_params.get("q", ""))
+        names = ["WikiStart", "WikiFormatting", "WikiMacros", "WikiHtml"]
+        results = "".join(f'<dt><a href="/cms/wiki/{n}">{n}</a></dt><dd>...</dd>' for n in names)
+        pager = "".join(f'<a href="/cms/find?q={q}&page={n}">{n}</a> ' for n in (2, 3, 4, 5, 6))
+        body = f"""<div id="content"><h1>Search</h1><div class="paging">{pager}</div>
+        <dl id="results">{results}</dl><div class="paging">{pager}</div>
+        <p>See <a href="/cms/wiki/WikiSearch">WikiSearch</a> for help.</p></div>"""
+        return HTMLResponse(
+            f"<!doctype html><html><head><title>Search</title></head><body>{body}</body></html>"
+        )
+
     return Starlette(
         routes=[
             Route("/cms/", home),
+            Route("/cms/find", wiki_search),
             Route("/cms/images/add/", upload),
             Route("/cms/search/", search),
             Route("/cms/pages/{n:int}/edit/", edit),

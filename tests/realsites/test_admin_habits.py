@@ -58,6 +58,20 @@ async def test_results_are_the_items_not_the_links_that_carry_the_query_or_sort_
         await context.close()
 
 
+async def test_a_pager_linking_the_page_itself_still_parts_results_from_a_help_link(
+    cms: CmsServer, browser: BrowserSession
+) -> None:
+    context = await browser.new_context(cms.base_url)
+    try:
+        page = await context.new_page()
+        await page.goto("/cms/find?q=wiki")
+        pattern, names = result_names(await page_facts(page))
+    finally:
+        await context.close()
+    assert pattern == "/cms/wiki/{slug}"
+    assert names == ["WikiStart", "WikiFormatting", "WikiMacros", "WikiHtml"]  # not WikiSearch
+
+
 async def test_a_search_among_other_searches_and_sorting_links_is_verified(
     cms: CmsServer, browser: BrowserSession, tmp_path: Path
 ) -> None:
