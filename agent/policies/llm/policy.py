@@ -23,7 +23,7 @@ from agent.models import (
     VerificationReport,
 )
 from agent.policies.llm.drafts import ProposalBatch, Rejected, RepairReply, to_proposal
-from agent.policies.llm.practise import step_loop, task_text
+from agent.policies.llm.practise import describe_skills, step_loop, task_text
 from agent.policies.llm.survey import clip, survey
 from agent.policies.llm.templates import render
 from agent.policy import AttemptOutcome, Practice
@@ -273,11 +273,13 @@ class LLMPolicy:
             failure = f"inputs {json.dumps(failed.inputs, default=str)}{case}: {failed.checked}" + (
                 f"\nerror: {failed.error}" if failed.error else ""
             )
+        skills = {k: v for k, v in self._signatures(wb).items() if k != candidate.name}
         prompt = render(
             "repair",
             origin=wb.target.base_url,
             site=wb.site,
             code=candidate.code,
+            library=describe_skills(skills),
             failure=failure,
             observation=self.state.observations.get(candidate.proposal_id, "(not kept)"),
         )
