@@ -31,7 +31,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 test: install
-	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/pytest -q
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/pytest -q -n 2 --dist loadgroup
 
 bench: install
 	$(BIN)/python bench/sites_bench.py

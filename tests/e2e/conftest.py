@@ -18,6 +18,7 @@ import pytest
 from e2e_support import (
     EXPLORE_TIMEOUT_S,
     REPO,
+    TIMING_PREFIX,
     TIMINGS,
     Explored,
     Sandbox,
@@ -37,8 +38,11 @@ def _needs_exploration(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Among the e2e tests (others keep their places), run those not needing the shared
-    exploration first, so they overlap with it."""
+    exploration first, so they overlap with it. Under pytest-xdist they all go to one worker
+    (`--dist loadgroup`), which then runs the one shared exploration."""
     slots = [i for i, item in enumerate(items) if HERE in Path(str(item.path)).parents]
+    for i in slots:
+        items[i].add_marker(pytest.mark.xdist_group("e2e"))
     ordered = sorted((items[i] for i in slots), key=_needs_exploration)
     for slot, item in zip(slots, ordered, strict=True):
         items[slot] = item
@@ -133,11 +137,11 @@ def explored(background_exploration: Launched | None, pytestconfig: pytest.Confi
     )
 
 
-def pytest_terminal_summary(
-    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
-) -> None:
-    timings = config.stash.get(TIMINGS, {})
-    if timings:
-        terminalreporter.section("e2e timings")
-        for name, seconds in timings.items():
-            terminalreporter.write_line(f"{name}: {seconds}")
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Timings recorded so far ride on the test's report (tests/conftest.py shows them)."""
+    report = yield
+    pending = item.config.stash.get(TIMINGS, {})
+    report.user_properties.extend((TIMING_PREFIX + k, v) for k, v in pending.items())
+    pending.clear()
+    return report

@@ -23,7 +23,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 MARK_VAR = "SKILLWRIGHT_E2E_MARK"
 EXPLORE_TIMEOUT_S = 480
+# timings measured during a test, attached to its report (so they reach the terminal summary
+# from a pytest-xdist worker too); see tests/conftest.py
 TIMINGS = pytest.StashKey[dict[str, str]]()
+TIMING_PREFIX = "e2e timing: "
 
 
 def cli(*args: str) -> list[str]:
