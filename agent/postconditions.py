@@ -48,6 +48,9 @@ class PageShows(BaseModel):
     # param -> the row's fields that showed its value when grounded (a settings form): the
     # value must be in one of them again, not in another field's place
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    # a log-in: the page must also have no password field left (the form is gone); a user's
+    # name alone may be on the page before anyone logs in (as the author of every item)
+    signed_in: bool = False
 
 
 class UrlMatches(BaseModel):
@@ -125,6 +128,7 @@ class Evidence(BaseModel):
     after: Snapshot | None = None
     choices: dict[str, dict[str, str]] = Field(default_factory=dict)  # param -> label -> value
     rows_before: dict[str, list[str] | None] = Field(default_factory=dict)  # read-back, before
+    password_fields: int = 0  # visible password inputs on the page the run ended on
 
 
 def norm(value: Any) -> str:
@@ -458,12 +462,14 @@ async def _eval_shows(pc: PageShows, ev: Evidence, probe: Probe) -> Check:
     hay = norm(heading if pc.where == "heading" else f"{heading}\n{body}")
     missing = [p for p in params if not _in_text(norm(ev.inputs[p]), hay)]
     where = pc.where if url is None else url
+    form_left = pc.signed_in and ev.password_fields > 0
     return Check(
         kind=pc.kind,
-        passed=not missing,
+        passed=not missing and not form_left,
         reason=f"{where} shows {', '.join(params)}: {not missing}"
-        + (f" (missing {missing})" if missing else ""),
-        observed={p: [where] for p in params if p not in missing},
+        + (f" (missing {missing})" if missing else "")
+        + ("; but a password field is still on the page" if form_left else ""),
+        observed={p: [where] for p in params if p not in missing} if not form_left else {},
     )
 
 

@@ -55,11 +55,15 @@ async def gather(
     the value returned; plus the page's path."""
     alerts: list[str] = []
     path = ""
+    passwords = 0
     try:
         facts = await page_facts(page)
         # the site's error boxes without role=alert count too (what an induced skill raises on)
         alerts = list(dict.fromkeys([*facts.alerts, *facts.errors]))
         path = facts.path
+        passwords = sum(
+            f.type == "password" for form in facts.forms if form.visible for f in form.inputs
+        )
     except Exception as exc:  # the page may be gone; the verdict then fails
         error = error or f"page unavailable: {exc}"
     after = snapshot(wb.target.db_path) if before is not None and wb.target.db_path else None
@@ -72,6 +76,7 @@ async def gather(
         before=before,
         after=after,
         choices={p.name: p.choice_values for p in proposal.params if p.choice_values},
+        password_fields=passwords,
     )
     return ev, path
 

@@ -90,7 +90,8 @@ def build_app(state: State) -> Starlette:
         return f'<div class="list">{items}</div>'
 
     async def home(request: Request) -> Response:
-        body = f"<h1>Books</h1>{book_links()}"
+        # as on a tracker's front page, the user's name is there before anyone logs in
+        body = f"<h1>Books</h1><p>Catalogue kept by {USER}</p>{book_links()}"
         body += """<form method="get" action="/lib/search"><input name="q" aria-label="Search">
         <button>Search</button></form>"""
         return _page("Books", body, request, request.query_params.get("notice", ""))

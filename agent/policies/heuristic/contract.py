@@ -80,7 +80,7 @@ def postconditions(
 ) -> list[Postcondition]:
     values = [p.name for p in params if p.role in ("value", "entity")]
     if kind == "login":
-        return [PageShows(params=["username"], where="page")]
+        return [PageShows(params=["username"], where="page", signed_in=True)]
     if kind == "search":
         return [
             ResultsMatchListing(

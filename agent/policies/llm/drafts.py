@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from agent.models import ParamSpec, TaskProposal, TestCase
-from agent.postconditions import Postcondition, ResultsMatchListing, RowEffect
+from agent.postconditions import PageShows, Postcondition, ResultsMatchListing, RowEffect
 
 _IDENT = re.compile(r"^[a-z][a-z0-9_]{0,48}$")
 _TYPES = {"str": "str", "int": "int", "float": "float", "bool": "bool"}
@@ -129,6 +129,8 @@ def to_proposal(draft: ProposalDraft, *, index: int) -> TaskProposal:
     login = {"username", "secret"} <= roles and "value" not in roles and "entity" not in roles
     kept = []
     for pc in postconditions:
+        if login and isinstance(pc, PageShows):
+            pc = pc.model_copy(update={"signed_in": True})  # and the login form is gone
         if isinstance(pc, RowEffect):
             if login:
                 continue
