@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from tests.realsites.fixture_app import FixtureServer
 
 
 @dataclass
@@ -160,38 +158,12 @@ def build_cms(state: CmsState) -> Starlette:
     )
 
 
-class CmsServer:
+class CmsServer(FixtureServer):
     """Serves `build_cms` on a free loopback port in a background thread."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.state = CmsState()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            build_cms(self.state), log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("cms fixture server did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+    def app(self) -> Starlette:
+        return build_cms(self.state)

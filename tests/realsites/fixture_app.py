@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -293,10 +294,11 @@ def build_app(state: State) -> Starlette:
 
 
 class FixtureServer:
-    """Serves `build_app` on a free loopback port in a background thread."""
+    """Serves `build_app` on a free loopback port in a background thread (a subclass serves
+    another app by overriding `app`)."""
 
     def __init__(self) -> None:
-        self.state = State()
+        self.state: Any = State()
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -305,13 +307,16 @@ class FixtureServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def app(self) -> Starlette:
+        return build_app(self.state)
+
     def start(self) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(
-            build_app(self.state), log_level="warning", lifespan="off", timeout_graceful_shutdown=1
+            self.app(), log_level="warning", lifespan="off", timeout_graceful_shutdown=1
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
