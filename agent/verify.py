@@ -81,6 +81,12 @@ async def gather(
     return ev, path
 
 
+async def _call(wb: Workbench, candidate: CandidateSkill, page: Page, args: dict[str, Any]) -> Any:
+    """Compile the candidate (AST policy, sandbox) and run it on `page` within the step limit."""
+    fn = compile_skill(candidate.code, candidate.name, wb.skills())
+    return await run_skill(fn, page, args, wb.skill_timeout_s)
+
+
 async def run_case(
     wb: Workbench,
     candidate: CandidateSkill,
@@ -108,9 +114,7 @@ async def run_case(
     try:
         if neighbour is not None:
             try:
-                fn = compile_skill(candidate.code, candidate.name, wb.skills())
-                args = resolve_args(neighbour.inputs, wb.target.accounts)
-                await run_skill(fn, page, args, wb.skill_timeout_s)
+                await _call(wb, candidate, page, resolve_args(neighbour.inputs, wb.target.accounts))
             except Exception as exc:
                 return TestRun(
                     inputs=case.inputs,
@@ -126,8 +130,7 @@ async def run_case(
         args: dict[str, Any] = dict(case.inputs)
         try:
             args = resolve_args(case.inputs, wb.target.accounts)
-            fn = compile_skill(candidate.code, candidate.name, wb.skills())
-            returned = await run_skill(fn, page, args, wb.skill_timeout_s)
+            returned = await _call(wb, candidate, page, args)
         except Exception as exc:
             error = _error_text(exc)
         if rejected:
@@ -385,6 +388,7 @@ async def verify(
     report.problems = coverage_problems(proposal, cases)
     if report.problems and candidate.params:
         return report
+    applicable: list[TestCase] = []
     for case in cases or [TestCase()]:
         run = await run_case(wb, candidate, proposal, case, judge)
         if case in variations and not run.passed and run.error is not None:
@@ -393,12 +397,12 @@ async def verify(
             # an error there is no evidence either way. A wrong effect still fails.
             report.inapplicable.append(run)
             continue
+        applicable.append(case)
         report.runs.append(run)
         if not run.passed:
             return report
     if report.inapplicable:
-        ran = [c for c in cases if not any(r.inputs == c.inputs for r in report.inapplicable)]
-        left = coverage_problems(proposal, ran)
+        left = coverage_problems(proposal, applicable)
         if left:
             report.problems = [f"{p} (its variations ended in errors)" for p in left]
             return report

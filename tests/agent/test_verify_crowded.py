@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from agent.browser import BrowserSession
-from agent.models import CandidateSkill, ParamSpec, TaskProposal, TestCase
+from agent.models import (
+    CandidateSkill,
+    ParamSpec,
+    TaskProposal,
+    TestCase,
+    VerificationReport,
+)
 from agent.postconditions import RowEffect
 from agent.target import open_target
 from agent.verify import crowded_case, verify
@@ -66,6 +72,25 @@ def _proposal() -> TaskProposal:
     )
 
 
+async def _verify_each(
+    codes: tuple[str, ...], proposal: TaskProposal, browser: BrowserSession, tmp: Path
+) -> list[VerificationReport]:
+    """Each variant of set_quantity verified with `proposal` on the bundled shop."""
+    target = await open_target("shop")
+    try:
+        wb = Workbench(target, browser, SkillLibrary(tmp / "lib"), tmp / "run")
+        return [
+            await verify(
+                wb,
+                CandidateSkill(site="shop", name="set_quantity", code=code, proposal_id="q"),
+                proposal,
+            )
+            for code in codes
+        ]
+    finally:
+        await target.close()
+
+
 def test_the_crowded_case_repeats_the_first_case_after_another_item() -> None:
     proposal = _proposal()
     neighbour, case = crowded_case(proposal) or (None, None)
@@ -81,19 +106,7 @@ def test_the_crowded_case_repeats_the_first_case_after_another_item() -> None:
 async def test_a_skill_acting_on_the_first_line_fails_and_the_right_one_passes(
     browser: BrowserSession, tmp_path: Path
 ) -> None:
-    target = await open_target("shop")
-    try:
-        wb = Workbench(target, browser, SkillLibrary(tmp_path / "lib"), tmp_path / "run")
-        right, wrong = [
-            await verify(
-                wb,
-                CandidateSkill(site="shop", name="set_quantity", code=code, proposal_id="q"),
-                _proposal(),
-            )
-            for code in (RIGHT, FIRST_LINE)
-        ]
-    finally:
-        await target.close()
+    right, wrong = await _verify_each((RIGHT, FIRST_LINE), _proposal(), browser, tmp_path)
     assert right.passed, right.failure
     assert not wrong.passed
     # every case alone passes: only the run after another item tells them apart
@@ -123,19 +136,7 @@ async def test_a_variation_that_ends_in_an_error_is_no_evidence_but_a_wrong_effe
     ("Chrome French Press" with the first case's quantity 3) that ends in an error is kept
     aside as inapplicable, while one with a wrong effect fails verification."""
     proposal = _proposal().model_copy(update={"differential": True})
-    target = await open_target("shop")
-    try:
-        wb = Workbench(target, browser, SkillLibrary(tmp_path / "lib"), tmp_path / "run")
-        refused, wrong = [
-            await verify(
-                wb,
-                CandidateSkill(site="shop", name="set_quantity", code=code, proposal_id="q"),
-                proposal,
-            )
-            for code in (REFUSES_ONE, WRONG_FOR_ONE)
-        ]
-    finally:
-        await target.close()
+    refused, wrong = await _verify_each((REFUSES_ONE, WRONG_FOR_ONE), proposal, browser, tmp_path)
     assert refused.passed, refused.failure
     assert [r.inputs for r in refused.inapplicable] == [
         {"product": "Chrome French Press", "quantity": 3}
