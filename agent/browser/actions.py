@@ -13,6 +13,28 @@ from agent.models import ActionKind, ActionRecord
 
 Target = str | Locator
 
+SUGGESTIONS_WAIT_MS = 2000  # how long a filled autocomplete may take to list its suggestions
+_SUGGESTS = (
+    "e => e.getAttribute('role') === 'combobox' && e.tagName !== 'SELECT'"
+    " || ['list', 'both'].includes(e.getAttribute('aria-autocomplete'))"
+)
+_EXPANDED = "e => e.getAttribute('aria-expanded') === 'true'"
+
+
+async def await_suggestions(page: Page, locator: Locator) -> None:
+    """After typing into an autocomplete (an ARIA combobox), wait until it lists its
+    suggestions (`aria-expanded="true"`), at most `SUGGESTIONS_WAIT_MS`: they usually arrive
+    from a request the typing started, after the fill itself returned, and the next
+    observation must show them. A text that matches nothing leaves it closed; that is no error.
+    """
+    try:
+        handle = await locator.element_handle(timeout=SUGGESTIONS_WAIT_MS)
+        if not await handle.evaluate(_SUGGESTS):
+            return
+        await page.wait_for_function(_EXPANDED, arg=handle, timeout=SUGGESTIONS_WAIT_MS)
+    except PlaywrightError:
+        return
+
 
 def _path(url: str) -> str:
     parts = urlsplit(url)
@@ -61,6 +83,7 @@ class Actor:
                     await locator.click()
                 elif kind == "fill":
                     await locator.fill(value or "")
+                    await await_suggestions(self.page, locator)
                 elif kind == "select":
                     await locator.select_option(label=value)
                 elif kind == "check":

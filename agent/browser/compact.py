@@ -297,7 +297,10 @@ def _has_text(node: _Node) -> bool:
 
 
 def _has_options(node: _Node) -> bool:
-    return any(child.role == "option" for child in node.children)
+    """A native `<select>`'s options (no refs: chosen by label through the combobox). An ARIA
+    listbox's options carry refs, are clicked one by one and keep their own lines."""
+    options = [child for child in node.children if child.role == "option"]
+    return bool(options) and all(option.ref is None for option in options)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Page
 
-from agent.browser import BrowserSession, observe
+from agent.browser import Actor, BrowserSession, observe
 from agent.browser.compact import compact_snapshot, interactive_refs, parse_snapshot, refs_in
 from agent.browser.observation import dom_hints
 from sites import RunningSite, start_site
@@ -127,3 +127,42 @@ async def test_observe_is_compact_and_raw_on_request(site: RunningSite, page: Pa
     assert "[cursor=pointer]" in raw.snapshot and "[cursor=pointer]" not in seen.snapshot
     assert set(interactive_refs(raw.snapshot)) <= refs_in(seen.snapshot)
     assert len(seen.snapshot) < len(raw.snapshot) / 2
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def tracker() -> AsyncIterator[RunningSite]:
+    running = await start_site("tracker")
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_autocomplete_suggestions_keep_their_refs(
+    tracker: RunningSite, browser: BrowserSession
+) -> None:
+    """An ARIA listbox's options (the tracker's assignee autocomplete) are not a native
+    `<select>`'s: each keeps its own line and ref, and the ref picks that suggestion. They
+    used to fold into an empty `options:` line, so a model could never choose one."""
+    context = await browser.new_context(tracker.base_url)
+    try:
+        page = await context.new_page()
+        user, password = next(iter(tracker.accounts.items()))
+        await page.goto("/login")
+        await page.get_by_role("textbox", name="Username").fill(user)
+        await page.get_by_role("textbox", name="Password").fill(password)
+        await page.get_by_role("button", name="Log in").click()
+        await page.goto("/p/harbor-ci/issues/new")
+        seen = await observe(page)
+        box = re.search(r'combobox "Assignee" \[ref=(\w+)\]', seen.snapshot)
+        assert box, seen.snapshot
+        fill = await Actor(page).fill(box.group(1), "al")
+        assert fill.ok
+        seen = await observe(page)
+        option = re.search(r'option "([^"]*@alice\)[^"]*)" \[ref=(\w+)\]', seen.snapshot)
+        assert option, seen.snapshot
+        click = await Actor(page).click(option.group(2))
+        assert click.ok and "option" in (click.locator or "")
+        assert await page.locator("#assignee-value").input_value() == "alice"
+    finally:
+        await context.close()
