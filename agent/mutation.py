@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from agent.models import CandidateSkill, TaskProposal
 from agent.mutants import Mutant, make_mutants
+from agent.side_by_side import told_apart
 from agent.verify import verify
 from agent.workbench import Workbench
 
@@ -147,8 +148,14 @@ async def mutation_report(
     *,
     only: Callable[[Mutant], bool] | None = None,
     on_result: Callable[[MutantResult], None] | None = None,
+    side_by_side: bool = True,
 ) -> MutationReport:
-    """Mutate each verified skill of `wb.site` that has a proposal, verify every mutant."""
+    """Mutate each verified skill of `wb.site` that has a proposal, verify every mutant.
+
+    A mutant that verification accepts is, with `side_by_side`, run beside the original in
+    situations verification does not try (`agent.side_by_side`); when none tells them apart it
+    is listed as equivalent with that evidence, otherwise it survives with the situation that
+    shows the fault."""
     report = MutationReport(site=wb.site)
     stored = {s.name: s for s in wb.library.list(site=wb.site, status="verified")}
     for proposal in proposals:
@@ -168,6 +175,17 @@ async def mutation_report(
                 verification = await verify(wb, candidate, proposal)
                 killed = not verification.passed
                 reason = verification.failure[:300] if killed else ""
+                if not killed and side_by_side:
+                    original = candidate.model_copy(update={"code": skill.code})
+                    apart, compared = await told_apart(wb, original, candidate, proposal)
+                    if apart is None:
+                        why = (
+                            f"side by side: the same outcome as the original in {compared} "
+                            "situations verification does not try (same error class, return, "
+                            "database rows and final page)"
+                        )
+                    else:
+                        reason = f"told apart {apart}"[:300]
             result = MutantResult(
                 skill=skill.name,
                 kind=mutant.kind,
