@@ -64,8 +64,8 @@ def url_template(
         text = f"str({name})"
         if choices:
             text = f"{dict(choices)!r}.get(str({name}), str({name}))"
-        prelude.append(f'v_{name} = {text} if {name} is not None else ""')
-        prelude.append(f"v_{name} = v_{name}{_ENCODE}")
+        # one statement per value: looking it up and encoding it are one step, not two
+        prelude.append(f'v_{name} = ({text} if {name} is not None else ""){_ENCODE}')
     return f"{parts.path}?{'&'.join(pieces)}", prelude
 
 
@@ -90,14 +90,17 @@ def url_form(candidate: CandidateSkill, template: tuple[str, list[str]]) -> Cand
     fn.body = [*doc, *goto, *rest[last_action + 1 :]]
     if isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant):
         text = str(fn.body[0].value.value)
-        first, _, more = text.partition("\n")
-        fn.body[0].value.value = f"{first}\n\n    Opens the results address directly.{_nl(more)}"
+        # after the summary paragraph (which may wrap over several lines), not inside it
+        first, _, more = text.partition("\n\n")
+        fn.body[
+            0
+        ].value.value = f"{first.rstrip()}\n\n    Opens the results address directly.{_nl(more)}"
     code = ast.unparse(tree) + "\n"
     return candidate.model_copy(update={"code": code, "flags": [*candidate.flags, "form: url"]})
 
 
 def _nl(more: str) -> str:
-    return "\n" + more if more else ""
+    return "\n\n" + more if more else ""
 
 
 _ACTIONS = re.compile(r"\.(click|fill|press|select_option|set_checked|goto)\(")
