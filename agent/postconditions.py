@@ -374,6 +374,10 @@ def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
 
 
 def shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool:
+    """A row's texts show a passed value: one text is it or holds it as words of their own. A
+    long text may run over several of the row's lines: a site keeps it with line breaks of
+    its own (a textarea with wrap="hard" submits breaks where it wrapped, after a space or a
+    hyphen) and shows them; it is then compared without its whitespace."""
     wants = _forms(value, choices)
     for v in values:
         have = norm(v)
@@ -382,7 +386,12 @@ def shown(values: list[str], value: Any, choices: dict[str, str] | None) -> bool
                 return True
             if re.search(rf"(?<![\w.]){re.escape(want)}(?![\w.])", have):
                 return True
-    return False
+    joined = _squash("".join(values))
+    return any(len(want) >= 12 and _squash(want) in joined for want in wants)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
 
 
 def field_shows(field_value: str, value: Any, choices: dict[str, str] | None) -> bool:

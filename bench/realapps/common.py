@@ -55,8 +55,13 @@ def wait_http(url: str, timeout_s: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout_s:.0f}s: {last}")
 
 
-def db_cells(db: Path) -> dict[str, set[tuple[object, ...]]]:
-    """Every row of every table of a SQLite database (a checker compares before and after)."""
+FILES_TABLE = "(files)"  # db_cells' rows for the files an app keeps beside its database
+
+
+def db_cells(db: Path, files: Path | None = None) -> dict[str, set[tuple[object, ...]]]:
+    """Every row of every table of a SQLite database (a checker compares before and after);
+    with `files`, the folder where the app keeps texts outside it (Roundup's messages), one
+    more table FILES_TABLE of (path, text) rows."""
     out: dict[str, set[tuple[object, ...]]] = {}
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
@@ -65,6 +70,12 @@ def db_cells(db: Path) -> dict[str, set[tuple[object, ...]]]:
             out[table] = set(con.execute(f'select * from "{table}"').fetchall())
     finally:
         con.close()
+    if files is not None and files.is_dir():
+        out[FILES_TABLE] = {
+            (str(f.relative_to(files)), f.read_text(errors="replace"))
+            for f in files.rglob("*")
+            if f.is_file()
+        }
     return out
 
 
@@ -82,6 +93,7 @@ class Served:
         db: Path,
         process: subprocess.Popen[bytes],
         log: Path,
+        files: Path | None = None,
     ) -> None:
         self.name = name
         self.base_url = base_url
@@ -89,6 +101,7 @@ class Served:
         self.username = username
         self.password = password
         self.db = db
+        self.files = files  # texts the app keeps outside its database (see db_cells)
         self.process = process
         self.log = log
 

@@ -95,6 +95,7 @@ def start(port: int | None = None) -> Served:
         username=USER,
         password=PASSWORD,
         db=tracker / "db" / "db",
+        files=tracker / "db" / "files",  # messages' texts are files, not rows
         process=proc,
         log=log,
     )

@@ -47,3 +47,14 @@ def test_names_with_a_part_not_stored_or_parts_from_two_rows_are_not() -> None:
         "#6: defect: Login page crashes on empty password (closed)",
     ):
         assert not bench._stored(shown, ROWS), shown
+
+
+def test_a_text_kept_with_the_line_breaks_of_a_hard_wrapped_textarea_is_kept() -> None:
+    bench = _bench()
+    rows = {(7, "Skillwright check 1: this note was written by a\r\nverified skill. (re-check)")}
+    assert bench._kept(
+        "Skillwright check 1: this note was written by a verified skill. (re-check)", rows
+    )
+    assert not bench._kept("Skillwright check 2: this note was written by a verified skill.", rows)
+    broken = {(8, "this note was written by a verified skill. (re-\r\ncheck)")}
+    assert bench._kept("this note was written by a verified skill. (re-check)", broken)
