@@ -18,6 +18,7 @@ parameter's value is observed:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Protocol
 from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlsplit
 
@@ -162,9 +163,17 @@ def value_matches(cell: Any, value: Any, choices: dict[str, str] | None = None) 
     return False
 
 
-def column_paths(change: RowChange, snap: Snapshot | None, table_fks: dict[str, tuple[str, str]]):
+def column_paths(
+    change: RowChange,
+    snap: Snapshot | None,
+    table_fks: dict[str, tuple[str, str]],
+    *,
+    linked: bool = False,
+) -> Iterator[tuple[str, Any]]:
     """(path, value) for every column of the row and, through foreign keys, of the rows it
-    references: `quantity`, `product_id>products.name`."""
+    references: `quantity`, `product_id>products.name`. With `linked`, also of the rows of
+    other tables that reference it and of the rows those reference (an issue's labels kept in
+    a join table): `<issue_labels(issue_id).label_id>labels.name`."""
     for col, val in change.values.items():
         yield col, val
         fk = table_fks.get(col)
@@ -172,10 +181,42 @@ def column_paths(change: RowChange, snap: Snapshot | None, table_fks: dict[str, 
             ref = referenced(snap, fk[0], fk[1], val)
             for rcol, rval in (ref or {}).items():
                 yield f"{col}>{fk[0]}.{rcol}", rval
+    if linked and snap is not None:
+        yield from _linked_paths(change, snap)
+
+
+def _linked_paths(change: RowChange, snap: Snapshot) -> Iterator[tuple[str, Any]]:
+    for table, state in snap.items():
+        if table == change.table:
+            continue
+        for col, (target, key_col) in state.foreign_keys.items():
+            if target != change.table or col not in state.columns:
+                continue
+            key = change.rowid if key_col == "rowid" else change.values.get(key_col)
+            if key is None:
+                continue
+            i = state.columns.index(col)
+            for row in state.rows.values():
+                if row[i] != key:
+                    continue
+                prefix = f"<{table}({col})"
+                for rcol, rval in zip(state.columns, row, strict=False):
+                    if rcol == col:
+                        continue
+                    yield f"{prefix}.{rcol}", rval
+                    fk = state.foreign_keys.get(rcol)
+                    ref = referenced(snap, fk[0], fk[1], rval) if fk is not None else None
+                    for ref_col, ref_val in (ref or {}).items():
+                        yield f"{prefix}.{rcol}>{fk[0]}.{ref_col}", ref_val  # type: ignore[index]
 
 
 def _row_matches(
-    change: RowChange, ev: Evidence, params: list[str], allowed: dict[str, list[str]] | None
+    change: RowChange,
+    ev: Evidence,
+    params: list[str],
+    allowed: dict[str, list[str]] | None,
+    *,
+    linked: bool = False,
 ) -> dict[str, list[str]]:
     snap = ev.after if change.after is not None else ev.before
     fks = {}
@@ -188,7 +229,7 @@ def _row_matches(
         value = ev.inputs.get(p)
         paths = [
             path
-            for path, cell in column_paths(change, snap, fks)
+            for path, cell in column_paths(change, snap, fks, linked=linked)
             if value_matches(cell, value, ev.choices.get(p))
             and (allowed is None or path in allowed.get(p, []))
         ]
@@ -197,26 +238,24 @@ def _row_matches(
     return seen
 
 
+def _is_linked(columns: dict[str, list[str]]) -> bool:
+    return any(path.startswith("<") for paths in columns.values() for path in paths)
+
+
 def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
     """Learn table, change kind and column paths from a practise run: the changed row that
-    carries the most of the parameters' values. None when no row carries any."""
+    carries the most of the parameters' values. None when no row carries any. Rows of other
+    tables that reference a row (a join table's labels of an issue) are looked at only when no
+    row carries every value, or none carries one in its own columns (a join row carrying the
+    issue's title and the label's name through its two keys: the issue is the row changed)."""
     if ev.changes is None:
         return None
     params = [p for p in pc.params if ev.inputs.get(p) is not None]
-    best: tuple[tuple[int, int, int], RowChange, dict[str, list[str]]] | None = None
-    order = {"created": 0, "changed": 1, "deleted": 2}
-    for change in ev.changes:
-        if (pc.table and change.table != pc.table) or (pc.change and change.change != pc.change):
-            continue
-        seen = _row_matches(change, ev, params, None)
-        if not seen:
-            continue
-        # most parameters carried, then most carried by the row's own columns (not through a
-        # foreign key: an order, not its order lines), then created before changed or deleted
-        direct = sum(any(">" not in path for path in paths) for paths in seen.values())
-        score = (len(seen), direct, -order[change.change])
-        if best is None or score > best[0]:
-            best = (score, change, seen)
+    best = _best_row(pc, ev, params, linked=False)
+    if best is None or best[0][0] < len(params) or best[0][1] == 0:
+        wider = _best_row(pc, ev, params, linked=True)
+        if wider is not None and (best is None or wider[0] > best[0]):
+            best = wider
     if best is None:
         return None
     _, change, seen = best
@@ -227,6 +266,28 @@ def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
             "columns": seen,
         }
     )
+
+
+def _best_row(
+    pc: RowEffect, ev: Evidence, params: list[str], *, linked: bool
+) -> tuple[tuple[int, int, int], RowChange, dict[str, list[str]]] | None:
+    best: tuple[tuple[int, int, int], RowChange, dict[str, list[str]]] | None = None
+    order = {"created": 0, "changed": 1, "deleted": 2}
+    for change in ev.changes or []:
+        if (pc.table and change.table != pc.table) or (pc.change and change.change != pc.change):
+            continue
+        seen = _row_matches(change, ev, params, None, linked=linked)
+        if not seen:
+            continue
+        # most parameters carried, then most carried by the row's own columns (not through a
+        # foreign key: an order, not its order lines), then created before changed or deleted
+        direct = sum(
+            any(">" not in path and "<" not in path for path in paths) for paths in seen.values()
+        )
+        score = (len(seen), direct, -order[change.change])
+        if best is None or score > best[0]:
+            best = (score, change, seen)
+    return best
 
 
 def slugify(text: str) -> str:
@@ -346,8 +407,9 @@ def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
     if not rows:
         return Check(kind=pc.kind, passed=False, reason=f"no row {pc.change} in {pc.table}")
     params = [p for p in pc.params if ev.inputs.get(p) is not None]
+    linked = _is_linked(pc.columns)
     for change in rows:
-        seen = _row_matches(change, ev, params, pc.columns)
+        seen = _row_matches(change, ev, params, pc.columns, linked=linked)
         if all(p in seen for p in params):
             if pc.alone and len(rows) > 1:
                 return Check(
@@ -363,7 +425,9 @@ def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
                 observed=seen,
             )
     missing = {
-        p for p in params if not any(p in _row_matches(c, ev, [p], pc.columns) for c in rows)
+        p
+        for p in params
+        if not any(p in _row_matches(c, ev, [p], pc.columns, linked=linked) for c in rows)
     }
     detail = ", ".join(f"{p}={ev.inputs[p]!r}" for p in sorted(missing)) or "the values together"
     return Check(

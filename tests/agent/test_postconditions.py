@@ -273,3 +273,55 @@ def test_a_listing_from_the_runs_page_keeps_the_slots_of_parameters_left_unset()
         "/books?_search={query}&_op={op}&_sort=id&_filter_column={column}",
         [],
     )
+
+
+def tracker(issues: dict[int, list[Any]], links: dict[int, list[Any]]) -> dict[str, TableState]:
+    """Issues whose labels are rows of a join table (issue_labels), as trackers keep them."""
+    return {
+        "labels": TableState(columns=["id", "name"], rows={1: [1, "bug"], 2: [2, "docs"]}),
+        "issues": TableState(columns=["id", "title"], rows=issues),
+        "issue_labels": TableState(
+            columns=["issue_id", "label_id"],
+            rows=links,
+            foreign_keys={"issue_id": ("issues", "id"), "label_id": ("labels", "id")},
+        ),
+    }
+
+
+async def test_a_value_kept_in_a_join_table_is_read_through_the_rows_that_reference_the_row() -> (
+    None
+):
+    prop = proposal(
+        RowEffect(params=["title", "label"]),
+        params=["title", "label"],
+        cases=[{"title": "Crash", "label": "bug"}],
+    )
+    before = tracker({}, {})
+    practised = evidence(
+        {"title": "Crash", "label": "bug"}, before, tracker({1: [1, "Crash"]}, {1: [1, 1]})
+    )
+    grounded, notes = await ground(prop, practised, FakeProbe())
+    assert notes == []
+    row = grounded[0]
+    # the issue itself, not its join row: the title is the issue's own column
+    assert (row.table, row.change) == ("issues", "created")
+    assert row.columns == {
+        "title": ["title"],
+        "label": ["<issue_labels(issue_id).label_id>labels.name"],
+    }
+    prop = prop.model_copy(update={"postconditions": grounded})
+    judge = JudgeChain()
+    inputs = {"title": "Typo", "label": "docs"}
+    right = tracker({1: [1, "Typo"]}, {1: [1, 2]})
+    ok = await judge.judge(prop, evidence(inputs, before, right), None, "/")
+    assert ok.success, ok.reasons
+    # the label ignored (always bug), or not set at all → fails
+    for links in ({1: [1, 1]}, {}):
+        wrong = tracker({1: [1, "Typo"]}, links)
+        verdict = await judge.judge(prop, evidence(inputs, before, wrong), None, "/")
+        assert not verdict.success and "label='docs'" in verdict.reasons[0]
+    # another issue's label does not count
+    other = tracker({1: [1, "Typo"], 2: [2, "Old"]}, {1: [2, 2]})
+    before_other = tracker({2: [2, "Old"]}, {1: [2, 2]})
+    verdict = await judge.judge(prop, evidence(inputs, before_other, other), None, "/")
+    assert not verdict.success
