@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal, Protocol
-from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlsplit
+from urllib.parse import parse_qsl, quote_plus, unquote_plus, urlencode, urlsplit
 
 from pydantic import BaseModel, Field
 
@@ -553,6 +553,10 @@ async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> 
     url = fill(pc.listing, ev.inputs, pc.values, pc.defaults, pc.slugs)
     expected = [" ".join(x.split()) for x in await probe.listing(url)]
     got = [" ".join(x.split()) for x in returned]
+    if got != expected and len(got) > len(expected):
+        every = await _every_page(url, probe)
+        if every is not None and got == every[1]:
+            url, expected = every
     if got != expected:
         extra = [x for x in got if x not in expected][:3]
         lost = [x for x in expected if x not in got][:3]
@@ -581,6 +585,32 @@ async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> 
         observed={p: [pc.listing] for p in re.findall(r"\{(\w+)\}", pc.listing)},
         count=len(got),
     )
+
+
+PAGE_KEYS = ("page", "p", "pg")
+MAX_PAGES = 20
+
+
+async def _every_page(url: str, probe: Probe) -> tuple[str, list[str]] | None:
+    """A paged listing's items from its first page to its last (a skill may return them
+    all): the address's page number (`page=2`) counted from 1 until a page lists nothing new.
+    None when the address carries no page number."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    key = next((k for k, v in pairs if k in PAGE_KEYS and v.isdigit()), None)
+    if key is None:
+        return None
+    items: list[str] = []
+    last: list[str] | None = None
+    for number in range(1, MAX_PAGES + 1):
+        query = urlencode([(k, str(number) if k == key else v) for k, v in pairs])
+        page = [" ".join(x.split()) for x in await probe.listing(f"{parts.path}?{query}")]
+        if not page or page == last:  # past the end (or a site that repeats its last page)
+            break
+        items += page
+        last = page
+    pattern = urlencode([(k, "{1..}" if k == key else v) for k, v in pairs], safe="{}.")
+    return f"{parts.path}?{pattern}", items
 
 
 async def _eval_credentials(pc: CredentialsWork, ev: Evidence, probe: Probe) -> Check:

@@ -325,3 +325,29 @@ async def test_a_value_kept_in_a_join_table_is_read_through_the_rows_that_refere
     before_other = tracker({2: [2, "Old"]}, {1: [2, 2]})
     verdict = await judge.judge(prop, evidence(inputs, before_other, other), None, "/")
     assert not verdict.success
+
+
+async def test_a_skill_may_return_every_page_of_a_paged_listing() -> None:
+    pc = ResultsMatchListing(listing="/issues?state={state}&page=2")
+    prop = proposal(pc, params=["state"], cases=[])
+    probe = FakeProbe(
+        listings={
+            "/issues?state=open&page=1": ["A", "B"],
+            "/issues?state=open&page=2": ["C"],
+            "/issues?state=open&page=3": [],
+        }
+    )
+    judge = JudgeChain()
+    every = await judge.judge(
+        prop, Evidence(inputs={"state": "open"}, returned=["A", "B", "C"]), probe, "/"
+    )
+    assert every.success, every.reasons
+    assert "page={1..}" in every.reasons[0]
+    # the page it was grounded on still passes; a part of the pages, or another order, does not
+    one = await judge.judge(prop, Evidence(inputs={"state": "open"}, returned=["C"]), probe, "/")
+    assert one.success, one.reasons
+    for returned in (["A", "B"], ["A", "C"], ["C", "A", "B"]):
+        verdict = await judge.judge(
+            prop, Evidence(inputs={"state": "open"}, returned=returned), probe, "/"
+        )
+        assert not verdict.success, returned
