@@ -17,7 +17,7 @@ from agent.policy import AttemptOutcome, Policy
 from agent.postconditions import ResultsMatchListing, RowEffect
 from agent.probe import CURRENT_PAGE, BrowserProbe
 from agent.promote import url_form, url_template
-from agent.verify import gather, redacted_inputs, verify
+from agent.verify import gather, made_anew, redacted_inputs, verify
 from agent.workbench import SetupError, Workbench, resolve_args
 from skills_store import Provenance, TestRecord
 from skills_store.models import SkillStatus
@@ -75,14 +75,7 @@ def trial_inputs(proposal: TaskProposal, inputs: dict[str, Any]) -> dict[str, An
     makes something practises with free texts its tests never use ("Skillwright check 1: save
     draft (trial)"), or its first test meets the item the practice made, and a site that keeps
     names or slugs unique refuses it."""
-    if proposal.kind != "procedural":
-        return inputs
-    out = dict(inputs)
-    for p in proposal.params:
-        value = out.get(p.name)
-        if p.role == "value" and not p.choices and isinstance(value, str) and " " in value:
-            out[p.name] = value + TRIAL_SUFFIX
-    return out
+    return made_anew(proposal, inputs, TRIAL_SUFFIX)
 
 
 async def _read_rows(

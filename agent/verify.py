@@ -289,6 +289,33 @@ def _unobserved(proposal: TaskProposal, runs: list[TestRun], observed: set[str])
     return [p.name for p in proposal.params if p.name in given - observed - refused]
 
 
+CONTROL_SUFFIX = " (control)"
+
+
+def made_anew(proposal: TaskProposal, inputs: dict[str, Any], suffix: str) -> dict[str, Any]:
+    """`inputs` of a procedural task with its free texts (values with a space, not chosen
+    from options) made anew by adding `suffix`: on a live site nothing is reset between runs,
+    and a run meets what another run with the same texts left."""
+    if proposal.kind != "procedural":
+        return inputs
+    out = dict(inputs)
+    for p in proposal.params:
+        value = out.get(p.name)
+        if p.role == "value" and not p.choices and isinstance(value, str) and " " in value:
+            out[p.name] = value + suffix
+    return out
+
+
+def control_case(wb: Workbench, proposal: TaskProposal) -> TestCase:
+    """The first test case, for a run that must fail (a skill that does nothing, or stops
+    before its last step). On a live site its free texts are made anew: the item the first
+    test edited still shows that test's texts, whatever the control run does."""
+    case = proposal.positives()[0]
+    if wb.target.db_path is not None:
+        return case
+    return case.model_copy(update={"inputs": made_anew(proposal, case.inputs, CONTROL_SUFFIX)})
+
+
 def do_nothing(candidate: CandidateSkill, start_url: str) -> CandidateSkill:
     """The candidate's signature with a body that only opens the start page."""
     fn = ast.parse(candidate.code).body[0]
@@ -343,7 +370,7 @@ async def unfinished_problem(
     unfinished, step = without_last_action(candidate, set(wb.skills()))
     if not step:
         return None
-    case = proposal.positives()[0]
+    case = control_case(wb, proposal)
     run = await run_case(wb, unfinished, proposal, case, JudgeChain(ProgrammaticJudge()))
     if run.passed:
         return (
@@ -363,7 +390,7 @@ async def vacuity_problem(
     if proposal.returns or not proposal.positives():
         return None
     null = await run_case(
-        wb, do_nothing(candidate, proposal.start_url), proposal, proposal.positives()[0], judge
+        wb, do_nothing(candidate, proposal.start_url), proposal, control_case(wb, proposal), judge
     )
     if null.passed:
         return (

@@ -40,6 +40,8 @@ class FieldFact(BaseModel):
     role: str = ""
     visible: bool = True
     options: list[Option] = Field(default_factory=list)
+    # a field in a tab panel not shown: a CSS selector of the tab that shows it ("Promote")
+    tab: str = ""
 
 
 class SubmitFact(BaseModel):

@@ -48,6 +48,19 @@
     return marks.some((m) => /(^|[\s_-])required($|[\s_-])/i.test(m.getAttribute("class") || "")
       || /\*\s*:?\s*$/.test(innerText(m)));
   };
+  // a field in a tab panel that is not shown: a selector of the tab that shows it (the
+  // panel's aria-labelledby, a tab that aria-controls it or links to it)
+  const tabOf = (el) => {
+    const panel = closest(el, "[role=tabpanel]");
+    if (!panel || visible(panel)) return "";
+    const by = attr(panel, "aria-labelledby");
+    const named = by ? Document.prototype.getElementById.call(document, by) : null;
+    const id = panel.id ? CSS.escape(panel.id) : "";
+    const tab = named && attr(named, "role") === "tab" ? named
+      : id ? docOne(`[role=tab][aria-controls="${id}"], [role=tab][href="#${id}"]`) : null;
+    if (!tab || !visible(tab)) return "";
+    return tab.id ? `#${CSS.escape(tab.id)}` : id ? `[role=tab][aria-controls="${id}"], [role=tab][href="#${id}"]` : "";
+  };
   const headingBefore = (el) => {
     let node = el;
     while (node) {
@@ -80,6 +93,7 @@
         pattern: el.getAttribute("pattern"), readonly: !!el.readOnly, disabled: !!el.disabled,
         role: el.getAttribute("role") || "",
         visible: type === "hidden" ? false : visible(el),
+        tab: type === "hidden" || visible(el) ? "" : tabOf(el),
         options: tag === "select" ? Array.from(el.options).map(o => ({label: o.label.trim(), value: o.value})) : [],
       });
     }

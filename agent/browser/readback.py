@@ -158,6 +158,9 @@ ROW_SCRIPT = """(key) => {
   const want = norm(key);
   const rows = "tr, li, article, [role=row], [role=listitem], form, section, dd, .row, .item";
   let best = null;
+  // a breadcrumb or menu entry naming the item is a way to it, not its row: only when
+  // nothing else names it
+  let inNav = null;
   const named = "a, h1, h2, h3, h4, td, th, span, strong, p, label, div";
   let page = null;
   for (const el of document.querySelectorAll(named)) {
@@ -166,6 +169,10 @@ ROW_SCRIPT = """(key) => {
     if (!row) {
       // the item's own page: its heading names it, the page around it is its row
       if (/^H[1-3]$/.test(el.tagName)) page = el.closest("main, [role=main], #content, body");
+      continue;
+    }
+    if (el.closest("nav, [role=navigation]")) {
+      if (!inNav || inNav.contains(row)) inNav = row;
       continue;
     }
     if (!best || best.contains(row)) best = row;
@@ -178,7 +185,7 @@ ROW_SCRIPT = """(key) => {
     if (norm(v) !== want) continue;
     page = page || f.closest("main, [role=main], #content") || document.body;
   }
-  best = best || page;
+  best = best || page || inNav;
   if (!best) return null;
   const texts = best.innerText.split("\\n").map((s) => s.trim()).filter(Boolean);
   // each field's value under the field's own name: a value in another field's place is

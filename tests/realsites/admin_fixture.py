@@ -2,9 +2,12 @@
 rows link each item's edit page, its parent and its live page, beside "other searches" links
 that carry the query and sorting links to the page itself; a create form whose required slug
 sits in a hidden tab and is filled by the page's script a moment after the title loses focus
-(debounced), the site refusing the form when it is empty or already in use; an upload form
-(a file field and a collection to put the files in); a results page without <main> whose
-pager (links to itself) stands between the results and a help link of their kind."""
+(debounced), the site refusing the form when it is empty or already in use; an edit page
+below a breadcrumb that names the page, whose form shows only the page's title, its other
+fields (the slug, a search description) in a "Promote" tab panel hidden until its tab is
+clicked; an upload form (a file field and a collection to put the files in); a results page
+without <main> whose pager (links to itself) stands between the results and a help link of
+their kind."""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ class CmsState:
         }
     )
     refused: int = 0
+    descriptions: dict[int, str] = field(default_factory=dict)
 
 
 SLUG_SCRIPT = """<script>
@@ -42,6 +46,18 @@ title.addEventListener("blur", () => {
     if (!slug.value) slug.value = title.value.toLowerCase().trim().replace(/[^a-z0-9]+/g, "-");
   }, 150);
 });
+</script>"""
+
+
+TABS_SCRIPT = """<script>
+for (const tab of document.querySelectorAll("[role=tab]")) {
+  tab.addEventListener("click", (event) => {
+    event.preventDefault();
+    for (const panel of document.querySelectorAll("[role=tabpanel]")) {
+      panel.hidden = panel.getAttribute("aria-labelledby") !== tab.id;
+    }
+  });
+}
 </script>"""
 
 
@@ -94,10 +110,32 @@ def build_cms(state: CmsState) -> Starlette:
         n = request.path_params["n"]
         if n not in state.pages:
             return _page("Not found", "<h1>Not found</h1>")
-        title = state.pages[n][0]
-        body = f"""<h1>Editing {html.escape(title)}</h1><form method="post" action="">
-        <label>Title <input name="title" value="{html.escape(title)}"></label>
-        <button>Save</button></form>"""
+        if request.method == "POST":
+            form = await request.form()
+            title, slug = str(form.get("title", "")).strip(), str(form.get("slug", "")).strip()
+            if not title or not re.fullmatch(r"[a-z0-9-]+", slug):
+                state.refused += 1
+                return _page(
+                    "Editing", '<ul class="messages"><li class="error">Not saved</li></ul>'
+                )
+            state.pages[n] = (title, slug)
+            state.descriptions[n] = str(form.get("search_description", ""))
+            return RedirectResponse(f"/cms/pages/{n}/edit/", status_code=303)
+        title, slug = state.pages[n]
+        description = html.escape(state.descriptions.get(n, ""))
+        body = f"""<header><nav aria-label="Breadcrumb"><ol><li><a href="/cms/">Home</a></li>
+        <li><a href="/cms/pages/{n}/">{html.escape(title)}</a></li></ol></nav>
+        <h1>Editing {html.escape(title)}</h1></header><form method="post" action="">
+        <div role="tablist"><a id="tab-label-content" href="#tab-content" role="tab">Content</a>
+        <a id="tab-label-promote" href="#tab-promote" role="tab">Promote
+        <span class="sr-only">(0 errors)</span></a></div>
+        <section id="tab-content" role="tabpanel" aria-labelledby="tab-label-content">
+        <label>Title <input name="title" value="{html.escape(title)}" required></label></section>
+        <section id="tab-promote" role="tabpanel" aria-labelledby="tab-label-promote" hidden>
+        <label>Slug <input name="slug" value="{slug}" required></label>
+        <label>Search description <textarea name="search_description">{description}</textarea>
+        </label><label>Go-live date <input name="go_live_at"></label></section>
+        <button>Save draft</button></form>{TABS_SCRIPT}"""
         return _page(f"Editing {title}", body)
 
     async def add(request: Request) -> Response:
@@ -152,7 +190,7 @@ def build_cms(state: CmsState) -> Starlette:
             Route("/cms/find", wiki_search),
             Route("/cms/images/add/", upload),
             Route("/cms/search/", search),
-            Route("/cms/pages/{n:int}/edit/", edit),
+            Route("/cms/pages/{n:int}/edit/", edit, methods=["GET", "POST"]),
             Route("/cms/add/", add, methods=["GET", "POST"]),
         ]
     )

@@ -131,3 +131,31 @@ async def test_a_slug_the_page_fills_after_the_title_loses_focus_is_waited_for(
     # the practice made its own page: the first test's title (slug) was still free
     assert any(t.endswith(" (trial)") for t, _ in cms.state.pages.values())
     assert cms.state.refused == 0  # never submitted before the slug was there, nor a slug twice
+
+
+async def test_an_edit_form_that_shows_only_the_name_fills_a_field_of_its_hidden_tab(
+    cms: CmsServer, browser: BrowserSession, tmp_path: Path
+) -> None:
+    wb = _workbench(cms, browser, tmp_path)
+    context = await browser.new_context(cms.base_url)
+    try:
+        page = await context.new_page()
+        sitemap = await crawl(page, "/cms/", max_pages=20)
+    finally:
+        await context.close()
+    proposals = propose(
+        sitemap, accounts={}, known=set(), taken_names=set(), setup=[], search_skill=None
+    )
+    edit = next(p for p in proposals if p.plan.kind == "entity")  # type: ignore[union-attr]
+    # not the title (the item's own name), nor the slug (it holds a value), nor a date
+    steps = edit.plan.fields  # type: ignore[union-attr]
+    assert [(s["name"], s.get("tab")) for s in steps] == [
+        ("search_description", "#tab-label-promote")
+    ]
+    result, _ = await attempt(wb, HeuristicPolicy(), edit, "run")
+    assert result.verified, result.reason
+    code = (tmp_path / "run" / "attempts" / edit.id / "candidate.py").read_text()
+    assert "Promote" in code  # the skill shows the tab before it fills the field
+    described = {d for d in cms.state.descriptions.values()}
+    assert {c.inputs["search_description"] for c in edit.positives()} <= described
+    assert cms.state.refused == 0

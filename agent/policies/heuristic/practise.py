@@ -121,6 +121,11 @@ async def practise(
             for step in plan["fields"]:
                 value = inputs.get(step["param"])
                 field = form_locator.locator(f'[name="{step["name"]}"]').first
+                if step.get("tab") and not await field.is_visible():
+                    # the field's tab panel is not shown: its tab shows it
+                    rec = await actor.click(page.locator(step["tab"]).first)
+                    if not rec.ok:
+                        raise PractiseError(rec.error or f"could not show {step['name']}")
                 if value is None:
                     await actor.locate(_KINDS[step["op"]], field, step["param"])
                     continue

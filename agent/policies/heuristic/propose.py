@@ -161,6 +161,8 @@ def _fields_to_fill(form: FormFact, own_name: str | None) -> list[FieldFact]:
     no longer be found by it); on a long form, the required ones, the core texts (title,
     description, comment…) and passwords, not every optional box."""
     fields = [f for f in form.inputs if not (own_name and f.value.strip() == own_name.strip())]
+    if not [f for f in fields if not f.readonly]:
+        return _tabbed_fields(form)
     if len([f for f in fields if not f.readonly]) <= MANY_FIELDS:
         return fields
     keep = [
@@ -172,6 +174,23 @@ def _fields_to_fill(form: FormFact, own_name: str | None) -> list[FieldFact]:
         or CORE_WORDS.search(f"{f.name} {f.label}")
     ]
     return keep or fields[:MANY_FIELDS]
+
+
+def _tabbed_fields(form: FormFact) -> list[FieldFact]:
+    """When nothing shown is left to fill (an item's edit form shows only its name), the
+    empty core texts of the form's other tabs ("Promote": a title tag, a description): each
+    step shows its tab first. Never a field that holds a value (the item's slug)."""
+    return [
+        f
+        for f in form.fields
+        if f.tab
+        and f.name
+        and not f.disabled
+        and not f.readonly
+        and f.type in ("text", "textarea")
+        and not f.value.strip()
+        and CORE_WORDS.search(f"{f.name} {f.label}")
+    ][:MANY_FIELDS]
 
 
 def _plan_fields(
@@ -237,6 +256,8 @@ def _plan_fields(
         specs.append(spec)
         columns[param] = [values[i % len(values)] for i in range(N_INPUTS)]
         steps.append({"name": field.name, "param": param, "op": op, "label": label})
+        if field.tab:
+            steps[-1]["tab"] = field.tab
     rows = [{p: col[i] for p, col in columns.items()} for i in range(N_INPUTS)]
     return steps, specs, rows
 
