@@ -187,8 +187,8 @@ async def attempt(
     result.stage = "verify"
     report: VerificationReport = await verify(wb, candidate, proposal, judge)
     for round_no in range(HONE_ROUNDS):
-        if report.passed:
-            break
+        if report.passed or report.unfixable:
+            break  # passed, or failed for a reason in the proposal that no repair can fix
         repaired = await policy.repair(wb, candidate, report)
         if repaired is None or repaired.code.strip() == candidate.code.strip():
             break  # nothing new to verify

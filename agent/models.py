@@ -158,6 +158,9 @@ class VerificationReport(BaseModel):
     # one-parameter-at-a-time variations that ended in an error: a combination of values the
     # site does not have (an issue number of another project); kept for the record
     inapplicable: list[TestRun] = Field(default_factory=list)
+    # the failure is in the proposal (test cases that never vary a parameter, post-conditions
+    # that also hold for a skill that does nothing), not in the code: a repair cannot fix it
+    unfixable: bool = False
 
     @property
     def passed(self) -> bool:

@@ -414,6 +414,7 @@ async def verify(
     cases = [*proposal.positives(), *variations]
     report.problems = coverage_problems(proposal, cases)
     if report.problems and candidate.params:
+        report.unfixable = True  # the test cases' fault: no code change helps
         return report
     applicable: list[TestCase] = []
     for case in cases or [TestCase()]:
@@ -448,6 +449,7 @@ async def verify(
     vacuous = vacuous or await unfinished_problem(wb, candidate, proposal)
     if vacuous:
         report.problems = [vacuous]
+        report.unfixable = True  # the post-conditions' fault: no code change helps
         return report
     for case in proposal.test_cases:
         if case.expect == "rejected":

@@ -6,7 +6,7 @@ from typing import Any
 
 from agent.dbstate import TableState, changes
 from agent.judge import JudgeChain, ground
-from agent.models import ParamSpec, TaskProposal, TestCase, TestRun
+from agent.models import CandidateSkill, ParamSpec, TaskProposal, TestCase, TestRun
 from agent.postconditions import (
     Check,
     CredentialsWork,
@@ -16,7 +16,7 @@ from agent.postconditions import (
     RowEffect,
     UrlMatches,
 )
-from agent.verify import consistency_problems, coverage_problems, differential_cases
+from agent.verify import consistency_problems, coverage_problems, differential_cases, verify
 
 
 class FakeProbe:
@@ -351,3 +351,23 @@ async def test_a_skill_may_return_every_page_of_a_paged_listing() -> None:
             prop, Evidence(inputs={"state": "open"}, returned=returned), probe, "/"
         )
         assert not verdict.success, returned
+
+
+async def test_test_cases_that_never_vary_a_parameter_fail_before_any_run_and_ask_no_repair() -> (
+    None
+):
+    prop = proposal(
+        RowEffect(params=["a", "b"]),
+        params=["a", "b"],
+        cases=[{"a": "x1", "b": "y"}, {"a": "x2", "b": "y"}, {"a": "x3", "b": "y"}],
+    ).model_copy(update={"differential": False})
+    skill = CandidateSkill(
+        site="s",
+        name="add_to_cart",
+        code="async def add_to_cart(page, a, b):\n    pass\n",
+        params=[ParamSpec(name="a"), ParamSpec(name="b")],
+        proposal_id="p",
+    )
+    report = await verify(None, skill, prop)  # type: ignore[arg-type]  # no run is made
+    assert not report.passed and report.runs == []
+    assert report.unfixable and "never varied" in report.failure

@@ -92,6 +92,7 @@ async def test_a_contract_a_do_nothing_skill_meets_is_refused(
     finally:
         await target.close()
     assert not weak.passed and "only opens /" in weak.failure
+    assert weak.unfixable and not strong.unfixable  # no repair is asked for a weak contract
     assert strong.passed, strong.failure
 
 
@@ -140,5 +141,6 @@ async def test_a_page_contract_that_holds_without_the_last_step_is_refused(
     finally:
         await target.close()
     assert not weak.passed and "without the skill's last step" in weak.failure, weak.failure
+    assert weak.unfixable
     assert "Remove {product}" in weak.failure
     assert shown.passed, shown.failure
