@@ -159,7 +159,8 @@ class VerificationReport(BaseModel):
     # site does not have (an issue number of another project); kept for the record
     inapplicable: list[TestRun] = Field(default_factory=list)
     # the failure is in the proposal (test cases that never vary a parameter, post-conditions
-    # that also hold for a skill that does nothing), not in the code: a repair cannot fix it
+    # that also hold for a skill that only opens its start page), not in the code: a repair
+    # cannot fix it
     unfixable: bool = False
 
     @property

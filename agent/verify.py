@@ -446,10 +446,15 @@ async def verify(
         if not run.passed:
             return report
     vacuous = await vacuity_problem(wb, candidate, proposal, judge)
-    vacuous = vacuous or await unfinished_problem(wb, candidate, proposal)
     if vacuous:
         report.problems = [vacuous]
         report.unfixable = True  # the post-conditions' fault: no code change helps
+        return report
+    unfinished = await unfinished_problem(wb, candidate, proposal)
+    if unfinished:
+        # the contract is weak, but a skill that checks its own last step's effect (raises
+        # when the line is still in the cart) tells itself apart: a repair can do that
+        report.problems = [unfinished]
         return report
     for case in proposal.test_cases:
         if case.expect == "rejected":
