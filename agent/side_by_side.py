@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
+from agent.browser.facts import url_path
 from agent.dbstate import changes, snapshot
 from agent.models import CandidateSkill, TaskProposal
-from agent.sandbox import compile_skill, run_skill
+from agent.verify import call_candidate
 from agent.workbench import Workbench, resolve_args
 
 Row = tuple[str, str, int]  # table, change, rowid
@@ -80,30 +80,26 @@ async def outcome(
             await page.goto(situation.start)
             await page.wait_for_load_state()
         before = snapshot(db) if db is not None else None
-        fn = compile_skill(candidate.code, candidate.name, wb.skills())
         accounts = wb.target.accounts
         error: str | None = None
         returned: Any = None
         for inputs in situation.before:
             try:
-                await run_skill(fn, page, resolve_args(inputs, accounts), wb.skill_timeout_s)
+                await call_candidate(wb, candidate, page, resolve_args(inputs, accounts))
             except Exception as exc:
                 error = f"before: {type(exc).__name__}"
                 break
         if error is None:
             try:
-                returned = await run_skill(
-                    fn, page, resolve_args(situation.inputs, accounts), wb.skill_timeout_s
-                )
+                args = resolve_args(situation.inputs, accounts)
+                returned = await call_candidate(wb, candidate, page, args)
             except Exception as exc:
                 error = type(exc).__name__
         rows: dict[Row, dict[str, Any]] = {}
         if before is not None and db is not None:
             for change in changes(before, snapshot(db)):
                 rows[(change.table, change.change, change.rowid)] = change.values
-        parts = urlsplit(page.url)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        return Outcome(error=error, returned=repr(returned), rows=rows, path=path)
+        return Outcome(error=error, returned=repr(returned), rows=rows, path=url_path(page.url))
     finally:
         await wb.close(context)
 

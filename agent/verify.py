@@ -81,7 +81,9 @@ async def gather(
     return ev, path
 
 
-async def _call(wb: Workbench, candidate: CandidateSkill, page: Page, args: dict[str, Any]) -> Any:
+async def call_candidate(
+    wb: Workbench, candidate: CandidateSkill, page: Page, args: dict[str, Any]
+) -> Any:
     """Compile the candidate (AST policy, sandbox) and run it on `page` within the step limit."""
     fn = compile_skill(candidate.code, candidate.name, wb.skills())
     return await run_skill(fn, page, args, wb.skill_timeout_s)
@@ -114,7 +116,9 @@ async def run_case(
     try:
         if neighbour is not None:
             try:
-                await _call(wb, candidate, page, resolve_args(neighbour.inputs, wb.target.accounts))
+                await call_candidate(
+                    wb, candidate, page, resolve_args(neighbour.inputs, wb.target.accounts)
+                )
             except Exception as exc:
                 return TestRun(
                     inputs=case.inputs,
@@ -130,7 +134,7 @@ async def run_case(
         args: dict[str, Any] = dict(case.inputs)
         try:
             args = resolve_args(case.inputs, wb.target.accounts)
-            returned = await _call(wb, candidate, page, args)
+            returned = await call_candidate(wb, candidate, page, args)
         except Exception as exc:
             error = _error_text(exc)
         if rejected:

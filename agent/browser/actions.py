@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 
+from agent.browser.facts import url_path
 from agent.browser.locators import stable_locator
 from agent.models import ActionKind, ActionRecord
 
@@ -34,11 +34,6 @@ async def await_suggestions(page: Page, locator: Locator) -> None:
         await page.wait_for_function(_EXPANDED, arg=handle, timeout=SUGGESTIONS_WAIT_MS)
     except PlaywrightError:
         return
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 class Actor:
@@ -68,7 +63,7 @@ class Actor:
         perform: bool = True,
     ) -> ActionRecord:
         began = time.perf_counter()
-        before = _path(self.page.url)
+        before = url_path(self.page.url)
         source: str | None = None
         ref: str | None = None
         anchored = "none"
@@ -108,7 +103,7 @@ class Actor:
             value=value,
             param=param,
             url_before=before,
-            url_after=_path(self.page.url),
+            url_after=url_path(self.page.url),
             ok=error is None,
             error=error,
             unique=anchored != "nth",
@@ -156,7 +151,7 @@ async def record_call(
     `arg_params` maps the called skill's argument names to the caller's parameter names.
     """
     began = time.perf_counter()
-    before = _path(actor.page.url)
+    before = url_path(actor.page.url)
     error: str | None = None
     try:
         await fn(actor.page, **args)  # type: ignore[operator]
@@ -167,7 +162,7 @@ async def record_call(
         value=skill,
         args=arg_params,
         url_before=before,
-        url_after=_path(actor.page.url),
+        url_after=url_path(actor.page.url),
         ok=error is None,
         error=error,
         duration_s=round(time.perf_counter() - began, 3),

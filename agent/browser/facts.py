@@ -13,6 +13,12 @@ from playwright.async_api import Page
 from pydantic import BaseModel, Field, ValidationError
 
 
+def url_path(url: str) -> str:
+    """The address's path and query (`/search?q=mug`), without scheme, host and fragment."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 class Option(BaseModel):
     label: str
     value: str
@@ -133,8 +139,7 @@ class PageFacts(BaseModel):
 
     @property
     def path(self) -> str:
-        parts = urlsplit(self.url)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        return url_path(self.url)
 
 
 @cache

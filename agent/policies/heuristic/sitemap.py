@@ -16,6 +16,7 @@ from agent.browser.facts import (
     PageReadError,
     generalise,
     page_facts,
+    url_path,
     url_pattern,
 )
 from agent.target import scope_of
@@ -62,11 +63,6 @@ class SiteMap(BaseModel):
         """A form's identity across pages and across entities (one skill per key)."""
         method, _, fields = form.signature()
         return (method, self.pattern(form.action_path), fields)
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _noun(pattern: str) -> str:
@@ -157,7 +153,7 @@ async def crawl(
         for link in facts.links:
             if not link.href.startswith(origin) or not link.visible:
                 continue
-            target = _path(link.href.split("#")[0])
+            target = url_path(link.href.split("#")[0])
             if any(w in link.text.lower() for w in SKIP_WORDS):
                 continue
             if not (target.split("?")[0] + "/").startswith(scope) and target != scope.rstrip("/"):
