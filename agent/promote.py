@@ -88,13 +88,12 @@ def url_form(candidate: CandidateSkill, template: tuple[str, list[str]]) -> Cand
     address, prelude = template
     goto = ast.parse("\n".join([*prelude, f'await page.goto(f"{address}")'])).body
     fn.body = [*doc, *goto, *rest[last_action + 1 :]]
-    if isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant):
-        text = str(fn.body[0].value.value)
+    docstring = fn.body[0].value if isinstance(fn.body[0], ast.Expr) else None
+    if isinstance(docstring, ast.Constant):
         # after the summary paragraph (which may wrap over several lines), not inside it
-        first, _, more = text.partition("\n\n")
-        fn.body[
-            0
-        ].value.value = f"{first.rstrip()}\n\n    Opens the results address directly.{_nl(more)}"
+        first, _, more = str(docstring.value).partition("\n\n")
+        note = "Opens the results address directly."
+        docstring.value = f"{first.rstrip()}\n\n    {note}{_nl(more)}"
     code = ast.unparse(tree) + "\n"
     return candidate.model_copy(update={"code": code, "flags": [*candidate.flags, "form: url"]})
 
