@@ -16,6 +16,7 @@ A skill is verified only when
 from __future__ import annotations
 
 import ast
+import re
 import time
 from typing import Any
 
@@ -272,6 +273,16 @@ def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[st
             returns = {repr(r.returned) for r in passed}
             if len(passed) >= 2 and len(returns) < 2:
                 problems.append("every input returned the same results")
+            # an empty listing is the same whatever a parameter says: a value hard-coded in
+            # the skill passes every case whose listing is empty
+            listed = [r for r in passed if i < len(r.checks) and (r.checks[i].count or 0) > 0]
+            for param in re.findall(r"\{(\w+)\}", pc.listing):
+                values = {repr(r.inputs.get(param)) for r in listed}
+                if len(values) < 2:
+                    problems.append(
+                        f"parameter {param} listed something for fewer than 2 of its values "
+                        "(an empty listing cannot show that it was used)"
+                    )
     observed = {p for r in passed for c in r.checks for p in c.observed}
     for name in _unobserved(proposal, runs, observed):
         problems.append(f"parameter {name} has no observed effect")

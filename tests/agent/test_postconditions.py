@@ -371,3 +371,26 @@ async def test_test_cases_that_never_vary_a_parameter_fail_before_any_run_and_as
     report = await verify(None, skill, prop)  # type: ignore[arg-type]  # no run is made
     assert not report.passed and report.runs == []
     assert report.unfixable and "never varied" in report.failure
+
+
+def test_a_listing_parameter_must_list_something_for_two_of_its_values() -> None:
+    """filter_issues_by_milestone with the milestone hard-coded passed: only one case listed
+    anything, and an empty listing is the same whatever milestone is used."""
+    pc = ResultsMatchListing(listing="/p/{project}/issues?milestone={milestone}")
+    prop = proposal(pc, params=["project", "milestone"], cases=[])
+
+    def run(project: str, milestone: str, count: int) -> TestRun:
+        check = Check(kind="results", passed=True, reason="", observed={}, count=count)
+        return TestRun(
+            inputs={"project": project, "milestone": milestone},
+            passed=True,
+            checked="",
+            checks=[check],
+            returned=[f"{project}-{milestone}-{n}" for n in range(count)],
+        )
+
+    empty_elsewhere = [run("a", "v3.1", 5), run("b", "v3.2", 0), run("c", "v3.3", 0)]
+    problems = consistency_problems(prop, empty_elsewhere)
+    assert any("parameter milestone listed something" in p for p in problems), problems
+    listed = [run("a", "v3.1", 5), run("b", "v3.2", 2), run("c", "v3.3", 0)]
+    assert not any("listed something" in p for p in consistency_problems(prop, listed))
