@@ -36,6 +36,14 @@ class RowEffect(BaseModel):
     alone: bool = True  # exactly one row of the table has this change
     readback: list[str] = Field(default_factory=list)  # pages that show the row (no database)
     existing: bool = False  # params[0] names an item that exists before the run
+    # a changed row: the columns the practise run changed that no parameter explains, with the
+    # value it left in them (an unassigned issue's assignee_id = None). Each run must leave the
+    # same value or change the column too (a timestamp), so a skill that skips the step that
+    # set it fails even when the form's save touched the row.
+    effects: dict[str, Any] = Field(default_factory=dict)
+    # the effects whose value no row had before (a timestamp, a counter): they vary by nature;
+    # the others are a choice, and runs that all choose the same other value chose wrong
+    fresh: list[str] = Field(default_factory=list)
 
 
 class PageShows(BaseModel):
@@ -90,6 +98,9 @@ class Check(BaseModel):
     reason: str
     observed: dict[str, list[str]] = Field(default_factory=dict)  # param -> how it was seen
     count: int | None = None  # results returned
+    # a changed row's practised effects, other than fresh ones, that this run changed to
+    # another value (a counter; or the wrong choice, when every run picks the same one)
+    effects: dict[str, str] = Field(default_factory=dict)
 
 
 class Probe(Protocol):
@@ -259,13 +270,46 @@ def ground_row(pc: RowEffect, ev: Evidence) -> RowEffect | None:
     if best is None:
         return None
     _, change, seen = best
+    effects = _effects(change, seen)
+    table = (ev.before or {}).get(change.table)
+    had = {
+        col: {row[table.columns.index(col)] for row in table.rows.values()}
+        for col in effects
+        if table is not None and col in table.columns
+    }
     return pc.model_copy(
         update={
             "change": change.change,
             "table": change.table,
             "columns": seen,
+            "effects": effects,
+            "fresh": [col for col, value in effects.items() if value not in had.get(col, set())],
         }
     )
+
+
+def _effects(change: RowChange, seen: dict[str, list[str]]) -> dict[str, Any]:
+    if change.change != "changed" or change.after is None:
+        return {}
+    explained = {path for paths in seen.values() for path in paths}
+    return {
+        col: change.after[col]
+        for col in change.changed_columns
+        if not any(path == col or path.startswith(f"{col}>") for path in explained)
+    }
+
+
+def _effects_missing(pc: RowEffect, change: RowChange) -> dict[str, Any]:
+    """The practise run's unexplained effects this run's row shows neither way (the column
+    kept another value and did not change), with the value it kept."""
+    if change.before is None or change.after is None:
+        return {}
+    after, before = change.after, change.before
+    return {
+        col: after[col]
+        for col, value in pc.effects.items()
+        if col in after and after[col] != value and after[col] == before.get(col)
+    }
 
 
 def _best_row(
@@ -408,22 +452,41 @@ def _eval_row(pc: RowEffect, ev: Evidence) -> Check:
         return Check(kind=pc.kind, passed=False, reason=f"no row {pc.change} in {pc.table}")
     params = [p for p in pc.params if ev.inputs.get(p) is not None]
     linked = _is_linked(pc.columns)
+    unmet: list[str] = []
     for change in rows:
         seen = _row_matches(change, ev, params, pc.columns, linked=linked)
-        if all(p in seen for p in params):
-            if pc.alone and len(rows) > 1:
-                return Check(
-                    kind=pc.kind,
-                    passed=False,
-                    reason=f"{len(rows)} rows {pc.change} in {pc.table}, expected one",
-                )
-            what = ", ".join(f"{p}={ev.inputs[p]!r} in {seen[p][0]}" for p in params)
+        if not all(p in seen for p in params):
+            continue
+        kept = _effects_missing(pc, change)
+        if kept:
+            unmet += [
+                f"{col} stayed {kept[col]!r} (practised: {pc.effects[col]!r})" for col in kept
+            ]
+            continue
+        if pc.alone and len(rows) > 1:
             return Check(
                 kind=pc.kind,
-                passed=True,
-                reason=f"{pc.table} row {pc.change}: {what or 'as expected'}",
-                observed=seen,
+                passed=False,
+                reason=f"{len(rows)} rows {pc.change} in {pc.table}, expected one",
             )
+        what = ", ".join(f"{p}={ev.inputs[p]!r} in {seen[p][0]}" for p in params)
+        return Check(
+            kind=pc.kind,
+            passed=True,
+            reason=f"{pc.table} row {pc.change}: {what or 'as expected'}",
+            observed=seen,
+            effects={
+                col: repr(change.values[col])
+                for col, value in pc.effects.items()
+                if col not in pc.fresh and col in change.values and change.values[col] != value
+            },
+        )
+    if unmet:
+        return Check(
+            kind=pc.kind,
+            passed=False,
+            reason=f"{pc.table} row {pc.change} but {'; '.join(dict.fromkeys(unmet))}",
+        )
     missing = {
         p
         for p in params

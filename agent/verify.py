@@ -26,7 +26,7 @@ from agent.browser.facts import page_facts
 from agent.dbstate import changes, snapshot
 from agent.judge import JudgeChain, ProgrammaticJudge
 from agent.models import CandidateSkill, TaskProposal, TestCase, TestRun, VerificationReport
-from agent.postconditions import Evidence, PageShows, ResultsMatchListing, UrlMatches
+from agent.postconditions import Evidence, PageShows, ResultsMatchListing, RowEffect, UrlMatches
 from agent.probe import BrowserProbe
 from agent.sandbox import compile_skill, run_skill
 from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
@@ -282,6 +282,14 @@ def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[st
                     problems.append(
                         f"parameter {param} listed something for fewer than 2 of its values "
                         "(an empty listing cannot show that it was used)"
+                    )
+        if isinstance(pc, RowEffect) and pc.effects and len(passed) >= 2:
+            for col, practised in pc.effects.items():
+                left = {r.checks[i].effects.get(col) for r in passed if i < len(r.checks)}
+                if len(left) == 1 and None not in left:
+                    problems.append(
+                        f"every run left {pc.table}.{col} = {left.pop()}, the practise run "
+                        f"{practised!r}"
                     )
     observed = {p for r in passed for c in r.checks for p in c.observed}
     for name in _unobserved(proposal, runs, observed):

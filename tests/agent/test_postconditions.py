@@ -394,3 +394,49 @@ def test_a_listing_parameter_must_list_something_for_two_of_its_values() -> None
     assert any("parameter milestone listed something" in p for p in problems), problems
     listed = [run("a", "v3.1", 5), run("b", "v3.2", 2), run("c", "v3.3", 0)]
     assert not any("listed something" in p for p in consistency_problems(prop, listed))
+
+
+def issues(*rows: tuple[int, str, Any, str]) -> dict[str, TableState]:
+    cols = ["id", "title", "assignee_id", "updated_at"]
+    return {"issues": TableState(columns=cols, rows={r[0]: list(r) for r in rows})}
+
+
+def run_of(inputs: dict[str, Any], check: Check) -> TestRun:
+    return TestRun(inputs=inputs, passed=check.passed, checked="", checks=[check])
+
+
+async def test_a_changed_row_must_show_the_practised_effect_no_parameter_explains() -> None:
+    # practise: unassign issue 1 (assignee 7 -> None); the save also stamps updated_at
+    before = issues((1, "Crash", 7, "t0"), (2, "Slow", 8, "t0"), (3, "Typo", None, "t0"))
+    after = issues((1, "Crash", None, "t1"), (2, "Slow", 8, "t0"), (3, "Typo", None, "t0"))
+    prop = proposal(RowEffect(params=["issue"]), params=["issue"], cases=[])
+    (pc,), _ = await ground(prop, evidence({"issue": "Crash"}, before, after), FakeProbe())
+    assert pc.change == "changed" and pc.effects == {"assignee_id": None, "updated_at": "t1"}
+    assert pc.fresh == ["updated_at"]  # None was a value of the column already: a choice
+    prop = prop.model_copy(update={"postconditions": [pc]})
+    judge = JudgeChain()
+
+    def on_slow(assignee: Any, stamp: str) -> Evidence:
+        rows = [(1, "Crash", 7, "t0"), (2, "Slow", assignee, stamp), (3, "Typo", None, "t0")]
+        return evidence({"issue": "Slow"}, before, issues(*rows))
+
+    # the right skill on another issue: a new timestamp, the same effect
+    assert (await judge.judge(prop, on_slow(None, "t2"), None, "/")).success
+    # a skill that skipped choosing "Unassigned" and only saved the form: the row changed
+    # (updated_at), but the assignee stayed
+    saved = await judge.judge(prop, on_slow(8, "t2"), None, "/")
+    assert not saved.success and "assignee_id stayed 8" in " ".join(saved.reasons)
+    # an issue already unassigned keeps the practised value: that is the effect
+    done = issues((1, "Crash", 7, "t0"), (2, "Slow", None, "t0"))
+    ok = evidence({"issue": "Slow"}, done, issues((1, "Crash", 7, "t0"), (2, "Slow", None, "t3")))
+    assert (await judge.judge(prop, ok, None, "/")).success
+    # a skill that picks one fixed other assignee changes the column on each run, but every
+    # run leaves the same other value: the runs together show the wrong choice
+    wrong = [await judge.judge(prop, on_slow(5, f"t{n}"), None, "/") for n in (4, 5)]
+    assert all(v.success for v in wrong)
+    runs = [run_of({"issue": "Slow"}, v.checks[0]) for v in wrong]
+    problems = consistency_problems(prop, runs)
+    assert any("assignee_id = 5" in p for p in problems), problems
+    # the right skill's runs leave only new timestamps behind: no problem
+    right = [await judge.judge(prop, on_slow(None, f"t{n}"), None, "/") for n in (6, 6)]
+    assert not consistency_problems(prop, [run_of({"issue": "Slow"}, v.checks[0]) for v in right])
