@@ -266,23 +266,6 @@ def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[st
         for param, common in ways.items():
             if common is not None and not common:
                 problems.append(f"{param} is stored in different places on different runs")
-        if isinstance(pc, ResultsMatchListing):
-            counts = [r.checks[i].count or 0 for r in passed if i < len(r.checks)]
-            if counts and max(counts) < 2:
-                problems.append("no test input listed ≥ 2 results (a truncated return would pass)")
-            returns = {repr(r.returned) for r in passed}
-            if len(passed) >= 2 and len(returns) < 2:
-                problems.append("every input returned the same results")
-            # an empty listing is the same whatever a parameter says: a value hard-coded in
-            # the skill passes every case whose listing is empty
-            listed = [r for r in passed if i < len(r.checks) and (r.checks[i].count or 0) > 0]
-            for param in re.findall(r"\{(\w+)\}", pc.listing):
-                values = {repr(r.inputs.get(param)) for r in listed}
-                if len(values) < 2:
-                    problems.append(
-                        f"parameter {param} listed something for fewer than 2 of its values "
-                        "(an empty listing cannot show that it was used)"
-                    )
         if isinstance(pc, RowEffect) and pc.effects and len(passed) >= 2:
             for col, practised in pc.effects.items():
                 left = {r.checks[i].effects.get(col) for r in passed if i < len(r.checks)}
@@ -294,6 +277,33 @@ def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[st
     observed = {p for r in passed for c in r.checks for p in c.observed}
     for name in _unobserved(proposal, runs, observed):
         problems.append(f"parameter {name} has no observed effect")
+    return problems
+
+
+def listing_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[str]:
+    """What passing runs of a results skill leave unproven, by the test cases' fault (the
+    listings their inputs show), not the code's: no code change helps."""
+    problems: list[str] = []
+    passed = [r for r in runs if r.passed and not r.expect_failure and r.checks]
+    for i, pc in enumerate(proposal.postconditions):
+        if not isinstance(pc, ResultsMatchListing) or not passed:
+            continue
+        counts = [r.checks[i].count or 0 for r in passed if i < len(r.checks)]
+        if counts and max(counts) < 2:
+            problems.append("no test input listed ≥ 2 results (a truncated return would pass)")
+        returns = {repr(r.returned) for r in passed}
+        inputs = {repr(sorted(r.inputs.items())) for r in passed}
+        if len(inputs) >= 2 and len(returns) < 2:  # a skill without parameters lists one thing
+            problems.append("every input returned the same results")
+        # an empty listing is the same whatever a parameter says: a value hard-coded in the
+        # skill passes every case whose listing is empty
+        listed = [r for r in passed if i < len(r.checks) and (r.checks[i].count or 0) > 0]
+        for param in re.findall(r"\{(\w+)\}", pc.listing):
+            if len({repr(r.inputs.get(param)) for r in listed}) < 2:
+                problems.append(
+                    f"parameter {param} listed something for fewer than 2 of its values "
+                    "(an empty listing cannot show that it was used)"
+                )
     return problems
 
 
@@ -459,6 +469,10 @@ async def verify(
             return report
     report.problems = consistency_problems(proposal, report.runs)
     if report.problems:
+        return report
+    report.problems = listing_problems(proposal, report.runs)
+    if report.problems:
+        report.unfixable = True  # the test cases' listings: no code change helps
         return report
     crowded = crowded_case(proposal)
     if crowded is not None:

@@ -16,7 +16,13 @@ from agent.postconditions import (
     RowEffect,
     UrlMatches,
 )
-from agent.verify import consistency_problems, coverage_problems, differential_cases, verify
+from agent.verify import (
+    consistency_problems,
+    coverage_problems,
+    differential_cases,
+    listing_problems,
+    verify,
+)
 
 
 class FakeProbe:
@@ -390,10 +396,18 @@ def test_a_listing_parameter_must_list_something_for_two_of_its_values() -> None
         )
 
     empty_elsewhere = [run("a", "v3.1", 5), run("b", "v3.2", 0), run("c", "v3.3", 0)]
-    problems = consistency_problems(prop, empty_elsewhere)
+    problems = listing_problems(prop, empty_elsewhere)
     assert any("parameter milestone listed something" in p for p in problems), problems
     listed = [run("a", "v3.1", 5), run("b", "v3.2", 2), run("c", "v3.3", 0)]
-    assert not any("listed something" in p for p in consistency_problems(prop, listed))
+    assert not listing_problems(prop, listed)
+    # the same list on every run is a problem only when the inputs differ
+    same = [run("a", "v3.1", 5), run("b", "v3.2", 5)]
+    for r in same:
+        r.returned = ["x"] * 5
+    assert "every input returned the same results" in listing_problems(prop, same)
+    fixed = proposal(ResultsMatchListing(listing="/projects"), params=[], cases=[])
+    again = [r.model_copy(update={"inputs": {}}) for r in same]
+    assert not listing_problems(fixed, again)
 
 
 def issues(*rows: tuple[int, str, Any, str]) -> dict[str, TableState]:
