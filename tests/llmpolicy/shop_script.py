@@ -29,13 +29,14 @@ def section(text: str, start: str, end: str) -> str:
 
 class ShopScript:
     """`proposals` is the propose reply; `plans` maps a task title to a function
-    (inputs, page text, step number) -> reply; `repairs` maps a skill name to repaired code."""
+    (inputs, page text, step number) -> reply; `repairs` maps a skill name to repaired code
+    (a list: one rewrite per request, the last one repeated)."""
 
     def __init__(
         self,
         proposals: list[dict[str, Any]],
         plans: dict[str, Step],
-        repairs: dict[str, str] | None = None,
+        repairs: dict[str, str | list[str]] | None = None,
         prose_first: frozenset[str] = frozenset(),
     ) -> None:
         self.prose_first = prose_first
@@ -52,6 +53,8 @@ class ShopScript:
         if "failed verification. Rewrite it" in text:
             name = re.search(r"async def (\w+)\(", text).group(1)  # type: ignore[union-attr]
             code = self.repairs.get(name, section(text, "```python\n", "\n```"))
+            if isinstance(code, list):
+                code = code.pop(0) if len(code) > 1 else code[0]
             return json.dumps({"code": code, "why": "scripted repair"})
         if "You judge whether" in text:
             return json.dumps({"success": False, "reason": "scripted judge"})

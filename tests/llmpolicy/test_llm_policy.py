@@ -127,6 +127,13 @@ OPEN_PRODUCT = '''async def open_product(page: Page, product: str) -> None:
 '''
 
 
+# a rewrite the AST policy refuses (a real model's habit): asked again with the reason
+OPEN_PRODUCT_REFUSED = OPEN_PRODUCT.replace(
+    "    await link.first.click()\n",
+    "    async with page.expect_navigation():\n        await link.first.click()\n",
+)
+
+
 @pytest.fixture(scope="module")
 def script() -> ShopScript:
     return ShopScript(
@@ -139,7 +146,7 @@ def script() -> ShopScript:
             "Open a product": hard_coded("product", "product"),
             "Open a category": hard_coded("category", "category"),
         },
-        repairs={"open_product": OPEN_PRODUCT},
+        repairs={"open_product": [OPEN_PRODUCT_REFUSED, OPEN_PRODUCT]},
         prose_first=frozenset({"Subscribe to the newsletter"}),
     )
 
@@ -177,7 +184,11 @@ async def test_faults_end_where_they_should_and_the_run_goes_on(
         "refused by the code policy" in p and "import is not allowed" in p for p in script.prompts
     )
     assert any("could not be used as a StepReply" in p for p in script.prompts)
-    # a skill that went back to the practised item fails verification; honed, it passes
+    # a skill that went back to the practised item fails verification; honed, it passes (the
+    # first rewrite was refused by the AST policy and asked for again, with the reason)
+    assert any(
+        "refused before it ran" in p and "async with is not allowed" in p for p in script.prompts
+    )
     honed = run / "attempts" / by_skill["open_product"].proposal_id / "candidate.hone1.py"
     assert honed.read_text().strip() == OPEN_PRODUCT.strip()
     assert "goto('/product/" in (honed.parent / "candidate.py").read_text()

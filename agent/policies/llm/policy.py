@@ -31,6 +31,8 @@ from agent.sandbox import compile_skill
 from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
 from skills_store.policy import PolicyViolation, check_skill_code
 
+REFUSED_REWRITES = 1  # a repair the AST policy refused is asked again once, with the reason
+
 
 class LLMState(BaseModel):
     round: int = 0
@@ -274,33 +276,41 @@ class LLMPolicy:
                 f"\nerror: {failed.error}" if failed.error else ""
             )
         skills = {k: v for k, v in self._signatures(wb).items() if k != candidate.name}
-        prompt = render(
-            "repair",
-            origin=wb.target.base_url,
-            site=wb.site,
-            code=candidate.code,
-            library=describe_skills(skills),
-            failure=failure,
-            observation=self.state.observations.get(candidate.proposal_id, "(not kept)"),
-        )
-        try:
-            completion = await self.model.complete(
-                [{"role": "user", "content": prompt}], schema=RepairReply, stage="repair"
+        base = failure
+        for _ in range(REFUSED_REWRITES + 1):
+            prompt = render(
+                "repair",
+                origin=wb.target.base_url,
+                site=wb.site,
+                code=candidate.code,
+                library=describe_skills(skills),
+                failure=failure,
+                observation=self.state.observations.get(candidate.proposal_id, "(not kept)"),
             )
-        except ReplayMissError:  # an offline run that left its cassette: say so
-            raise
-        except LLMError:
-            return None
-        reply = completion.parsed
-        assert isinstance(reply, RepairReply)
-        code = reply.code.strip() + "\n"
-        try:
-            parsed = check_skill_code(code, allowed_calls=set(wb.skills()))
-        except (PolicyViolation, SyntaxError):
-            return None
-        if parsed.name != candidate.name:
-            return None
-        return candidate.model_copy(update={"code": code})
+            try:
+                completion = await self.model.complete(
+                    [{"role": "user", "content": prompt}], schema=RepairReply, stage="repair"
+                )
+            except ReplayMissError:  # an offline run that left its cassette: say so
+                raise
+            except LLMError:
+                return None
+            reply = completion.parsed
+            assert isinstance(reply, RepairReply)
+            code = reply.code.strip() + "\n"
+            try:
+                parsed = check_skill_code(code, allowed_calls=set(wb.skills()))
+            except (PolicyViolation, SyntaxError) as exc:
+                # the rewrite never ran: say why, so the next one can do without it
+                failure = (
+                    f"{base}\n(Your rewrite was refused before it ran — {exc}. Write it again "
+                    "without that construct.)"
+                )
+                continue
+            if parsed.name != candidate.name:
+                return None
+            return candidate.model_copy(update={"code": code})
+        return None
 
     # -- confirm (ASI's check) ---------------------------------------------------------------
 
