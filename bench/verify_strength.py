@@ -5,6 +5,7 @@ constant return) through `verify` with the proposal that verified it.
     .venv/bin/python bench/verify_strength.py [shop forum tracker] [--out DIR]
     .venv/bin/python bench/verify_strength.py shop --run RUN_DIR --library DIR  # a past run
         (any policy, e.g. an `explore --policy llm` run: its stored skills and proposals)
+        [--skills a,b]  # only these of its skills
 
 Prints per site: mutants, equivalent (with reasons), non-equivalent, killed, score, survivors.
 """
@@ -71,12 +72,14 @@ def show(report: MutationReport, wall: float, verified: int) -> None:
 
 
 async def from_run(
-    site: str, run: Path, library_dir: Path, out: Path
+    site: str, run: Path, library_dir: Path, out: Path, only: set[str] | None = None
 ) -> tuple[MutationReport, float, int]:
     """Mutants of the skills a past run stored, verified with the proposals it verified them by."""
     began = time.perf_counter()
     library = SkillLibrary(library_dir)
     verified = {s.name for s in library.list(site=site, status="verified")}
+    if only is not None:
+        verified &= only
     proposals = load_proposals(run, verified)
     target = await open_target(site)
     try:
@@ -100,6 +103,7 @@ async def main() -> None:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--run", type=Path, default=None, help="a past run folder")
     parser.add_argument("--library", type=Path, default=None, help="its library")
+    parser.add_argument("--skills", default=None, help="with --run: only these, comma-separated")
     args = parser.parse_args()
     out = args.out or Path(tempfile.mkdtemp(prefix="verify-strength-"))
     if (args.run is None) != (args.library is None):
@@ -107,7 +111,8 @@ async def main() -> None:
     rows = []
     for site in args.sites:
         if args.run is not None:
-            report, wall, verified = await from_run(site, args.run, args.library, out)
+            only = set(args.skills.split(",")) if args.skills else None
+            report, wall, verified = await from_run(site, args.run, args.library, out, only)
         else:
             report, wall, verified = await one_site(site, out)
         show(report, wall, verified)
