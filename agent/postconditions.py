@@ -182,18 +182,35 @@ def column_paths(
     linked: bool = False,
 ) -> Iterator[tuple[str, Any]]:
     """(path, value) for every column of the row and, through foreign keys, of the rows it
-    references: `quantity`, `product_id>products.name`. With `linked`, also of the rows of
-    other tables that reference it and of the rows those reference (an issue's labels kept in
-    a join table): `<issue_labels(issue_id).label_id>labels.name`."""
+    references and the rows those reference: `quantity`, `product_id>products.name`,
+    `issue_id>issues.project_id>projects.slug` (a label taken off an issue of a project).
+    With `linked`, also of the rows of other tables that reference it and of the rows those
+    reference (an issue's labels kept in a join table):
+    `<issue_labels(issue_id).label_id>labels.name`."""
     for col, val in change.values.items():
         yield col, val
         fk = table_fks.get(col)
         if fk is not None and snap is not None:
-            ref = referenced(snap, fk[0], fk[1], val)
-            for rcol, rval in (ref or {}).items():
-                yield f"{col}>{fk[0]}.{rcol}", rval
+            yield from _referenced_paths(snap, col, fk, val, hops=FK_HOPS)
     if linked and snap is not None:
         yield from _linked_paths(change, snap)
+
+
+FK_HOPS = 2  # foreign keys followed from a changed row: its issue, and that issue's project
+
+
+def _referenced_paths(
+    snap: Snapshot, prefix: str, fk: tuple[str, str], value: Any, *, hops: int
+) -> Iterator[tuple[str, Any]]:
+    ref = referenced(snap, fk[0], fk[1], value)
+    if ref is None:
+        return
+    fks = snap[fk[0]].foreign_keys
+    for rcol, rval in ref.items():
+        path = f"{prefix}>{fk[0]}.{rcol}"
+        yield path, rval
+        if hops > 1 and rcol in fks:
+            yield from _referenced_paths(snap, path, fks[rcol], rval, hops=hops - 1)
 
 
 def _linked_paths(change: RowChange, snap: Snapshot) -> Iterator[tuple[str, Any]]:

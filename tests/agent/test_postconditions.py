@@ -454,3 +454,40 @@ async def test_a_changed_row_must_show_the_practised_effect_no_parameter_explain
     # the right skill's runs leave only new timestamps behind: no problem
     right = [await judge.judge(prop, on_slow(None, f"t{n}"), None, "/") for n in (6, 6)]
     assert not consistency_problems(prop, [run_of({"issue": "Slow"}, v.checks[0]) for v in right])
+
+
+async def test_a_row_names_its_project_through_two_foreign_keys() -> None:
+    """A label taken off an issue: the join row names the issue by id, the issue names its
+    project by id; the project's slug is two foreign keys away."""
+
+    def db(links: dict[int, list[Any]]) -> dict[str, TableState]:
+        return {
+            "projects": TableState(columns=["id", "slug"], rows={1: [1, "web"], 2: [2, "cli"]}),
+            "labels": TableState(columns=["id", "name"], rows={1: [1, "bug"], 2: [2, "docs"]}),
+            "issues": TableState(
+                columns=["id", "project_id", "number"],
+                rows={1: [1, 1, 7], 2: [2, 2, 7]},
+                foreign_keys={"project_id": ("projects", "id")},
+            ),
+            "issue_labels": TableState(
+                columns=["issue_id", "label_id"],
+                rows=links,
+                foreign_keys={"issue_id": ("issues", "id"), "label_id": ("labels", "id")},
+            ),
+        }
+
+    params = ["project", "number", "label"]
+    prop = proposal(RowEffect(params=params), params=params, cases=[])
+    both = db({1: [1, 1], 2: [2, 1]})
+    practised = evidence({"project": "web", "number": 7, "label": "bug"}, both, db({2: [2, 1]}))
+    (pc,), _ = await ground(prop, practised, FakeProbe())
+    assert pc.change == "deleted" and pc.columns["project"] == [
+        "issue_id>issues.project_id>projects.slug"
+    ]
+    prop = prop.model_copy(update={"postconditions": [pc]})
+    inputs = {"project": "cli", "number": 7, "label": "bug"}
+    right = await JudgeChain().judge(prop, evidence(inputs, both, db({1: [1, 1]})), None, "/")
+    assert right.success, right.reasons
+    # issue 7 of the other project (the project ignored): fails on the project
+    wrong = await JudgeChain().judge(prop, evidence(inputs, both, db({2: [2, 1]})), None, "/")
+    assert not wrong.success and "project='cli'" in wrong.reasons[0]
