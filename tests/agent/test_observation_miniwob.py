@@ -59,6 +59,9 @@ async def test_icons_get_hints_and_parts_of_a_clickable_bar_act(page: Page) -> N
     # each email of the inbox is a clickable row; open the sender's by its ref
     row = _ref(seen.snapshot, r"clickable(?= \[ref=[a-z0-9]+\]: " + re.escape(sender) + ")")
     await page.locator(f"aria-ref={row}").click()
+    # the icons are CSS `content: url(...)` images: they have no size until the image is
+    # decoded, and an element without a box is not on the page for any observer
+    await page.locator("#email .email-actions .trash").wait_for(state="visible")
     seen = await observe(page)
     assert f"{sender} · to me" in seen.snapshot
     assert 'hint=".trash"' in seen.snapshot and 'hint=".star"' in seen.snapshot, seen.snapshot
