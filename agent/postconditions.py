@@ -26,6 +26,8 @@ from pydantic import BaseModel, Field
 
 from agent.dbstate import ChangeKind, RowChange, Snapshot, referenced
 
+SLOT = re.compile(r"\{(\w+)\}")  # a parameter's slot in a template: "/search?q={query}"
+
 
 class RowEffect(BaseModel):
     kind: Literal["row"] = "row"
@@ -375,7 +377,7 @@ def fill(
             return slugify(str(raw))
         return quote_plus(str(raw))
 
-    return re.sub(r"\{(\w+)\}", sub, template)
+    return SLOT.sub(sub, template)
 
 
 def listing_from(
@@ -391,7 +393,7 @@ def listing_from(
     slots = {
         key: m.group(1)
         for key, value in parse_qsl(urlsplit(template or "").query, keep_blank_values=True)
-        if (m := re.fullmatch(r"\{(\w+)\}", value)) and inputs.get(m.group(1)) is None
+        if (m := SLOT.fullmatch(value)) and inputs.get(m.group(1)) is None
     }
     parts = urlsplit(path)
     used: set[str] = set()
@@ -662,7 +664,7 @@ async def _eval_results(pc: ResultsMatchListing, ev: Evidence, probe: Probe) -> 
         kind=pc.kind,
         passed=True,
         reason=f"returned the {len(got)} items the site lists at {url}",
-        observed={p: [pc.listing] for p in re.findall(r"\{(\w+)\}", pc.listing)},
+        observed={p: [pc.listing] for p in SLOT.findall(pc.listing)},
         count=len(got),
     )
 

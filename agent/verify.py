@@ -16,7 +16,6 @@ A skill is verified only when
 from __future__ import annotations
 
 import ast
-import re
 import time
 from typing import Any
 
@@ -26,7 +25,14 @@ from agent.browser.facts import page_facts
 from agent.dbstate import changes, snapshot
 from agent.judge import JudgeChain, ProgrammaticJudge
 from agent.models import CandidateSkill, TaskProposal, TestCase, TestRun, VerificationReport
-from agent.postconditions import Evidence, PageShows, ResultsMatchListing, RowEffect, UrlMatches
+from agent.postconditions import (
+    SLOT,
+    Evidence,
+    PageShows,
+    ResultsMatchListing,
+    RowEffect,
+    UrlMatches,
+)
 from agent.probe import BrowserProbe
 from agent.sandbox import compile_skill, run_skill
 from agent.workbench import SECRET_PREFIX, SetupError, Workbench, resolve_args
@@ -252,7 +258,7 @@ def consistency_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[st
     """Each parameter must be observed the same way on every run (the same column, the same
     page): a skill that swaps two fields shows each value, but in the other's place."""
     problems: list[str] = []
-    passed = [r for r in runs if r.passed and not r.expect_failure and r.checks]
+    passed = _passing(runs)
     if not passed:
         return problems
     for i, pc in enumerate(proposal.postconditions):
@@ -284,7 +290,7 @@ def listing_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[str]:
     """What passing runs of a results skill leave unproven, by the test cases' fault (the
     listings their inputs show), not the code's: no code change helps."""
     problems: list[str] = []
-    passed = [r for r in runs if r.passed and not r.expect_failure and r.checks]
+    passed = _passing(runs)
     for i, pc in enumerate(proposal.postconditions):
         if not isinstance(pc, ResultsMatchListing) or not passed:
             continue
@@ -298,13 +304,18 @@ def listing_problems(proposal: TaskProposal, runs: list[TestRun]) -> list[str]:
         # an empty listing is the same whatever a parameter says: a value hard-coded in the
         # skill passes every case whose listing is empty
         listed = [r for r in passed if i < len(r.checks) and (r.checks[i].count or 0) > 0]
-        for param in re.findall(r"\{(\w+)\}", pc.listing):
+        for param in SLOT.findall(pc.listing):
             if len({repr(r.inputs.get(param)) for r in listed}) < 2:
                 problems.append(
                     f"parameter {param} listed something for fewer than 2 of its values "
                     "(an empty listing cannot show that it was used)"
                 )
     return problems
+
+
+def _passing(runs: list[TestRun]) -> list[TestRun]:
+    """The runs that passed and were meant to, with the checks they passed by."""
+    return [r for r in runs if r.passed and not r.expect_failure and r.checks]
 
 
 def _unobserved(proposal: TaskProposal, runs: list[TestRun], observed: set[str]) -> list[str]:
